@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+
+#include "locknode/base/millis.h"
+
+namespace locknode {
+
+// Time source injected everywhere time is read (no globals), so tests drive time by hand.
+// Commands take one snapshot per command (Redis commandTimeSnapshot); scripts one per script.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Monotonic milliseconds since an arbitrary origin. Never goes backwards.
+  virtual Millis NowMs() const = 0;
+  // Wall-clock microseconds since the Unix epoch. Used only to convert PXAT/EXAT and for TIME.
+  virtual int64_t WallUs() const = 0;
+};
+
+// The real clock: std::chrono::steady_clock and system_clock.
+class SteadyClock final : public Clock {
+ public:
+  Millis NowMs() const override;
+  int64_t WallUs() const override;
+};
+
+// A clock moved only by the test. Both the monotonic and the wall reading advance together,
+// and the wall clock can also be jumped on its own (to model NTP steps).
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(Millis mono_start = 1'000'000, int64_t wall_us_start = 1'700'000'000'000'000)
+      : mono_(mono_start), wall_us_(wall_us_start) {}
+  Millis NowMs() const override { return mono_; }
+  int64_t WallUs() const override { return wall_us_; }
+  void Advance(Millis ms) {
+    mono_ += ms;
+    wall_us_ += ms * 1000;
+  }
+  void JumpWall(int64_t delta_us) { wall_us_ += delta_us; }
+
+ private:
+  Millis mono_;
+  int64_t wall_us_;
+};
+
+}  // namespace locknode

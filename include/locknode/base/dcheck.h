@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+
+// Invariant checks: compiled in for Debug and sanitizer builds (LOCKNODE_ENABLE_DCHECK), free in
+// Release. A failed check is a bug, never an expected condition, so it aborts.
+#ifdef LOCKNODE_ENABLE_DCHECK
+#define LOCKNODE_DCHECK(cond)                                                          \
+  do {                                                                                 \
+    if (!(cond)) {                                                                     \
+      std::fprintf(stderr, "%s:%d: DCHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
+      std::abort();                                                                    \
+    }                                                                                  \
+  } while (0)
+#else
+#define LOCKNODE_DCHECK(cond) \
+  do {                        \
+  } while (0)
+#endif

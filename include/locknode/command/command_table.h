@@ -1,0 +1,73 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "locknode/base/millis.h"
+
+namespace locknode::protocol {
+class ReplySink;
+}
+
+namespace locknode::command {
+
+class Shard;
+struct ClientState;
+
+using ArgList = std::span<const std::string_view>;  // args[0] is the command name as sent
+
+// Everything a handler may touch for one command. `now` is the single time snapshot of the
+// command (monotonic ms); `wall_us` the wall clock read at the same moment (PXAT/EXAT, TIME).
+struct CommandContext {
+  Shard& shard;
+  ClientState& client;
+  protocol::ReplySink& reply;
+  Millis now;
+  int64_t wall_us;
+};
+
+using Handler = void (*)(CommandContext& ctx, ArgList args);  // plain fn ptr: no std::function
+
+enum CommandFlag : uint32_t {
+  kWrite = 1u << 0,
+  kReadOnly = 1u << 1,
+  kFast = 1u << 2,
+  kNoScript = 1u << 3,   // refused from Lua (CLIENT, AUTH, HELLO, EVAL...)
+  kNoAuth = 1u << 4,     // allowed before AUTH (AUTH, HELLO, QUIT)
+  kLoading = 1u << 5,    // allowed while the node refuses writes after a restart
+  kDenyOom = 1u << 6,
+  kAdmin = 1u << 7,
+};
+
+// One row of the command table (Redis redisCommand, Dragonfly CI{}). Arity follows Redis: N means
+// exactly N arguments including the name, -N at least N. Subcommands (CLIENT SETNAME, SCRIPT LOAD)
+// are rows of a container's `subcommands` list, named "client|setname" in errors.
+struct CommandSpec {
+  std::string_view name;  // lower-case canonical
+  int arity;
+  uint32_t flags;
+  int8_t first_key, last_key, key_step;  // 0,0,0 for no keys; last_key -1 = up to the last arg
+  Handler handler;
+  std::span<const CommandSpec> subcommands = {};
+  std::string_view summary = {};  // one line for COMMAND DOCS (redis-cli hints)
+  std::string_view arguments = {};  // hint text, e.g. "key value [NX|XX] [PX milliseconds]"
+  std::string_view group = "generic";
+};
+
+// Name -> spec, looked up case-insensitively without allocation.
+class CommandTable {
+ public:
+  void Add(const CommandSpec& spec);
+  const CommandSpec* Find(std::string_view name) const;
+  std::span<const CommandSpec> all() const { return specs_; }
+
+ private:
+  std::vector<CommandSpec> specs_;
+};
+
+// Builds the table with every command family (one Register* per family file).
+CommandTable BuildCommandTable();
+
+}  // namespace locknode::command

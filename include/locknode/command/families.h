@@ -1,0 +1,14 @@
+#pragma once
+
+#include "locknode/command/command_table.h"
+
+// One Register* per command family file (src/command/<family>_cmds.cc). BuildCommandTable calls
+// them all; a family adds its rows and knows nothing of the others.
+namespace locknode::command {
+
+void RegisterStringCommands(CommandTable& table);      // SET SETNX SETEX PSETEX GET
+void RegisterKeyCommands(CommandTable& table);         // DEL EXISTS TYPE *EXPIRE* *TTL PERSIST
+void RegisterConnectionCommands(CommandTable& table);  // PING ECHO HELLO AUTH CLIENT SELECT QUIT RESET
+void RegisterServerCommands(CommandTable& table);      // INFO CONFIG COMMAND DBSIZE FLUSH* TIME SHUTDOWN
+
+}  // namespace locknode::command

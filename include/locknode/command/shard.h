@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+
+#include "locknode/base/clock.h"
+#include "locknode/base/config.h"
+#include "locknode/command/command_table.h"
+#include "locknode/command/server_control.h"
+#include "locknode/keyspace/keyspace.h"
+
+namespace locknode::command {
+
+// Counters reported by INFO stats.
+struct Stats {
+  uint64_t commands_processed = 0;
+  uint64_t connections_received = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+};
+
+// All state one serving thread owns: keyspace, command table, stats (and later the Lua engine
+// and script cache). No globals: going to N shards later is a wiring change (GUIDE §2.6).
+class Shard {
+ public:
+  Shard(const Config& config, const Clock& clock, ServerControl* control)
+      : config_(config), clock_(clock), control_(control), keyspace_(clock.NowMs()),
+        table_(BuildCommandTable()), start_ms_(clock.NowMs()) {}
+
+  const Config& config() const { return config_; }
+  const Clock& clock() const { return clock_; }
+  ServerControl* control() const { return control_; }  // may be null in unit tests
+  keyspace::Keyspace& keyspace() { return keyspace_; }
+  const CommandTable& table() const { return table_; }
+  Stats& stats() { return stats_; }
+  Millis start_ms() const { return start_ms_; }
+
+ private:
+  const Config& config_;
+  const Clock& clock_;
+  ServerControl* control_;
+  keyspace::Keyspace keyspace_;
+  CommandTable table_;
+  Stats stats_;
+  Millis start_ms_;
+};
+
+}  // namespace locknode::command

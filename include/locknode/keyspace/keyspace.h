@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "locknode/base/millis.h"
+
+namespace locknode::keyspace {
+
+// What a live key holds. Views into the keyspace stay valid until the next mutating call.
+struct EntryView {
+  std::string_view value;
+  Millis deadline;  // monotonic ms, or kNoDeadline
+};
+
+enum class SetCond : uint8_t { kAlways, kIfAbsent /*NX*/, kIfPresent /*XX*/ };
+enum class TtlMode : uint8_t { kClear /*plain SET*/, kKeep /*KEEPTTL*/, kAt /*deadline given*/ };
+
+// The data model of a lock node: binary-safe string keys holding string values with an
+// optional deadline on the monotonic clock. Single-threaded (owned by one Shard).
+//
+// Expiry: a key is expired when now > deadline
+// (Redis keyIsExpired). Every call takes `now` and expires lazily, so what callers see is always
+// exact; the timing wheel only reclaims memory of keys nobody touches (ExpireDue). Deletes,
+// overwrites and persists cancel the key's wheel slot in O(1).
+class Keyspace {
+ public:
+  explicit Keyspace(Millis now);
+  ~Keyspace();
+  Keyspace(const Keyspace&) = delete;
+  Keyspace& operator=(const Keyspace&) = delete;
+
+  std::optional<EntryView> Find(std::string_view key, Millis now);
+  bool Exists(std::string_view key, Millis now) { return Find(key, now).has_value(); }
+
+  // SET with a condition. `deadline` is used only with TtlMode::kAt; a deadline that is already
+  // past (deadline <= now) stores nothing and deletes any old value, yet still counts as "set"
+  // (Redis: SET k v PXAT 1 replies +OK and the key is gone). Returns false iff the condition
+  // failed (nothing changed).
+  bool Set(std::string_view key, std::string_view value, SetCond cond, TtlMode ttl,
+           Millis deadline, Millis now);
+
+  // Deletes a live key; false if there was none.
+  bool Erase(std::string_view key, Millis now);
+
+  // Sets (or with kNoDeadline removes) the deadline of a live key. A deadline <= now
+  // deletes the key (Redis PEXPIRE k 0). False if the key is missing.
+  bool SetDeadline(std::string_view key, Millis deadline, Millis now);
+
+  // Lock fast paths (the native release/extend of the lock scripts): act only if the key holds
+  // exactly `token`. CompareAndSetDeadline follows SetDeadline's rules for a past deadline.
+  bool CompareAndDelete(std::string_view key, std::string_view token, Millis now);
+  bool CompareAndSetDeadline(std::string_view key, std::string_view token, Millis deadline,
+                             Millis now);
+
+  // Wheel-driven reclamation of at most `budget` keys whose deadline has passed. Returns the
+  // number reclaimed (== budget means more may be due).
+  size_t ExpireDue(Millis now, size_t budget);
+  // When ExpireDue next has work, or nullopt if no key has a deadline.
+  std::optional<Millis> NextDeadline() const;
+
+  void Clear();
+  size_t size() const;           // keys stored, including expired ones not yet reclaimed (DBSIZE)
+  size_t expires_count() const;  // keys with a deadline
+  uint64_t expired_total() const { return expired_total_; }  // keys reclaimed or lazily expired
+
+ private:
+  struct Impl;
+  Impl* impl_;
+  uint64_t expired_total_ = 0;
+};
+
+}  // namespace locknode::keyspace

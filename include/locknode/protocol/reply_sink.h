@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace locknode::protocol {
+
+// Handlers describe *what* to reply; a sink decides how it is encoded (GUIDE E3). RespWriter
+// encodes RESP2/RESP3 bytes, the Lua sink builds Lua values, CapturingSink records for tests.
+// Aggregates are announced by length, then their elements follow as further calls.
+class ReplySink {
+ public:
+  virtual ~ReplySink() = default;
+  virtual void Simple(std::string_view s) = 0;    // +OK
+  // `full` includes the error code and no leading '-': "ERR syntax error", "NOSCRIPT ...".
+  virtual void Error(std::string_view full) = 0;
+  virtual void Integer(int64_t v) = 0;
+  virtual void Bulk(std::string_view s) = 0;
+  virtual void Null() = 0;                        // $-1 (RESP2) / _ (RESP3) / false (Lua)
+  virtual void NullArray() = 0;                   // *-1 (RESP2) / _ (RESP3)
+  virtual void Array(size_t n) = 0;               // n elements follow
+  virtual void Map(size_t n) = 0;                 // n key/value pairs follow; RESP2: array of 2n
+  virtual void Set(size_t n) = 0;                 // RESP3 set '~'; RESP2: array
+  virtual void Verbatim(std::string_view s) = 0;  // RESP3 "=len\r\ntxt:..."; RESP2: bulk
+  virtual void Double(double d) = 0;              // RESP3 ','; RESP2: bulk of the %.17g text
+
+  void Ok() { Simple("OK"); }
+};
+
+}  // namespace locknode::protocol

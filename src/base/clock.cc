@@ -1,0 +1,19 @@
+#include "locknode/base/clock.h"
+
+#include <chrono>
+
+namespace locknode {
+
+Millis SteadyClock::NowMs() const {
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  return duration_cast<milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+int64_t SteadyClock::WallUs() const {
+  using std::chrono::duration_cast;
+  using std::chrono::microseconds;
+  return duration_cast<microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace locknode

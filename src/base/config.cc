@@ -1,0 +1,24 @@
+#include "locknode/base/config.h"
+
+namespace locknode {
+
+std::vector<std::pair<std::string, std::string>> ConfigEntries(const Config& c) {
+  return {
+      {"bind", c.bind},
+      {"port", std::to_string(c.port)},
+      {"maxclients", std::to_string(c.maxclients)},
+      {"timeout", std::to_string(c.timeout)},
+      {"requirepass", c.requirepass},
+      {"proto-max-bulk-len", std::to_string(c.proto_max_bulk_len)},
+      {"client-query-buffer-limit", std::to_string(c.client_query_buffer_limit)},
+      {"proto-max-multibulk-len", std::to_string(c.proto_max_multibulk_len)},
+      {"loglevel", c.log_level},
+      // Fixed answers for what clients probe (redis-benchmark: save/appendonly; SE.Redis:
+      // databases) — locknode keeps no persistence and has one database.
+      {"save", ""},
+      {"appendonly", "no"},
+      {"databases", "1"},
+  };
+}
+
+}  // namespace locknode
