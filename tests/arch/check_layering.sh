@@ -14,7 +14,8 @@ check() {  # check <module> <forbidden regex>
 check base      'boost/|spdlog|CLI/|lua|locknode/(protocol|keyspace|command|script|net|app)'
 check protocol  'boost/|spdlog|CLI/|lua|locknode/(keyspace|command|script|net|app)'
 check keyspace  'boost/asio|spdlog|CLI/|lua|locknode/(protocol|command|script|net|app)'
-check command   'boost/asio|spdlog|CLI/|locknode/(net|app)'
+check script    'boost/asio|spdlog|CLI/|locknode/(keyspace|command|net|app)'
+check command   'boost/asio|spdlog|CLI/|lua|locknode/(net|app)'
 check net       'CLI/|locknode/app'
 [ $status -eq 0 ] && echo "layering ok"
 exit $status
