@@ -25,6 +25,11 @@ class ReplySink {
   virtual void Verbatim(std::string_view s) = 0;  // RESP3 "=len\r\ntxt:..."; RESP2: bulk
   virtual void Double(double d) = 0;              // RESP3 ','; RESP2: bulk of the %.17g text
 
+  // Switches the encoding for this reply and every later one (HELLO). Redis's helloCommand sets
+  // c->resp before it writes its reply, so HELLO 3 is already answered in RESP3. Sinks without
+  // a wire encoding (Lua, capture) ignore it.
+  virtual void SetProtocol(int /*version*/) {}
+
   void Ok() { Simple("OK"); }
 };
 

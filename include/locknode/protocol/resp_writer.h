@@ -14,6 +14,7 @@ class RespWriter final : public ReplySink {
   void set_out(OutBuffer* out) { out_ = out; }
   void set_resp_version(int v) { resp3_ = (v == 3); }
   int resp_version() const { return resp3_ ? 3 : 2; }
+  void SetProtocol(int version) override { set_resp_version(version); }
 
   void Simple(std::string_view s) override;
   void Error(std::string_view full) override;
