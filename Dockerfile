@@ -1,0 +1,79 @@
+# locknode container image: a multi-stage Debian bookworm build.
+#
+#   build   - compiles locknode (Release) and the unit-test binaries, then runs
+#             `ctest -L unit`; a failing unit test fails the image build.
+#   runtime - debian:bookworm-slim with only the shared libraries the binary
+#             links against, running as an unprivileged user.
+#
+# Build:  docker build -t locknode .        (podman: podman build --format docker -t locknode .)
+# Run:    docker run -d -p 127.0.0.1:6379:6379 locknode
+#
+# --format docker matters for podman/buildah: the OCI image format has no HEALTHCHECK.
+# Integration and compat tests need redis-cli / redis-server and run in CI, not here.
+
+############################################################################################
+FROM debian:bookworm AS build
+
+# Parallel compile jobs; raise it on a bigger builder: --build-arg JOBS=8
+ARG JOBS=2
+
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        cmake g++ make pkg-config \
+        libboost1.81-dev libspdlog-dev libcli11-dev liblua5.1-0-dev \
+        libgtest-dev \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /src
+# Whole tree minus what .dockerignore drops (.git, build dirs, node_modules, ...), so new
+# source folders picked up by CMakeLists.txt need no Dockerfile change.
+COPY . .
+
+# Release build with the test suites configured; only locknode and the per-module unit-test
+# binaries (locknode_<module>_tests) are compiled: integration/compat binaries are not needed.
+RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DLOCKNODE_TESTS=ON -DLOCKNODE_BENCH=OFF \
+ && unit_targets="$(cmake --build build --target help \
+        | awk '/^\.\.\. locknode_[a-z]+_tests$/ && $2 !~ /integration|diff/ {print $2}')" \
+ && echo "unit test targets: ${unit_targets:-<none>}" \
+ && cmake --build build -j"${JOBS}" --target locknode ${unit_targets}
+
+# Unit tests only; --no-tests=error so an empty selection cannot pass silently.
+RUN cd build && ctest -L unit --output-on-failure --no-tests=error -j"${JOBS}"
+
+RUN strip --strip-unneeded build/locknode && ldd build/locknode
+
+############################################################################################
+FROM debian:bookworm-slim AS runtime
+
+# Runtime shared libraries only (see `ldd locknode` in the build log): spdlog (+ fmt, pulled
+# in by it) and Lua 5.1. libstdc++6 / libgcc-s1 / libc6 are already in the base image.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        libspdlog1.10 libfmt9 liblua5.1-0 \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /var/log/apt /var/log/dpkg.log
+
+# Unprivileged system user with a fixed numeric id (so `runAsNonRoot` can verify it).
+RUN groupadd --system --gid 10001 locknode \
+ && useradd --system --uid 10001 --gid locknode --no-create-home \
+        --home-dir /nonexistent --shell /usr/sbin/nologin locknode
+
+COPY --from=build /src/build/locknode /usr/local/bin/locknode
+
+USER 10001:10001
+EXPOSE 6379
+
+# Liveness without redis-cli: bash's /dev/tcp sends an inline PING and expects +PONG.
+# -NOAUTH also counts as alive (the server answers, it just wants a password first).
+# If you run on another port (--port N), set LOCKNODE_HEALTHCHECK_PORT=N as well.
+ENV LOCKNODE_HEALTHCHECK_PORT=6379
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${LOCKNODE_HEALTHCHECK_PORT:-6379} && printf 'PING\\r\\n' >&3 && IFS= read -r -t 2 reply <&3 && [[ $reply == +PONG* || $reply == -NOAUTH* ]]"]
+
+# locknode shuts down cleanly on SIGTERM (docker/podman stop).
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/local/bin/locknode"]
+# A Redlock node in a container must listen on all interfaces, not the 127.0.0.1 default;
+# publish the port only where clients can reach it (e.g. -p 127.0.0.1:6379:6379).
+# Authentication (requirepass) is a separate issue: until then anyone who can reach the
+# published port can take and release locks.
+CMD ["--bind", "0.0.0.0", "--port", "6379"]
