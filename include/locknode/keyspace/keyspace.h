@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -9,7 +10,8 @@
 
 namespace locknode::keyspace {
 
-// What a live key holds. Views into the keyspace stay valid until the next mutating call.
+// What a live key holds. `value` points into the keyspace and stays valid until the next
+// non-const call on it (every call taking `now` may expire or reallocate entries).
 struct EntryView {
   std::string_view value;
   Millis deadline;  // monotonic ms, or kNoDeadline
@@ -25,6 +27,11 @@ enum class TtlMode : uint8_t { kClear /*plain SET*/, kKeep /*KEEPTTL*/, kAt /*de
 // (Redis keyIsExpired). Every call takes `now` and expires lazily, so what callers see is always
 // exact; the timing wheel only reclaims memory of keys nobody touches (ExpireDue). Deletes,
 // overwrites and persists cancel the key's wheel slot in O(1).
+//
+// Layout: one heap block per key (32-byte header with the wheel hook and deadline, then key and
+// value bytes) indexed by an open-addressing table of pointers, so rehashing never moves
+// entries. Keys and values are copied in; the caller's buffers are not retained. Every lookup is
+// O(1) expected (one hash of the key); `now` values must not go backwards.
 class Keyspace {
  public:
   explicit Keyspace(Millis now);
@@ -39,8 +46,8 @@ class Keyspace {
   // past (deadline <= now) stores nothing and deletes any old value, yet still counts as "set"
   // (Redis: SET k v PXAT 1 replies +OK and the key is gone). Returns false iff the condition
   // failed (nothing changed).
-  bool Set(std::string_view key, std::string_view value, SetCond cond, TtlMode ttl,
-           Millis deadline, Millis now);
+  bool Set(std::string_view key, std::string_view value, SetCond cond, TtlMode ttl, Millis deadline,
+           Millis now);
 
   // Deletes a live key; false if there was none.
   bool Erase(std::string_view key, Millis now);
@@ -68,7 +75,7 @@ class Keyspace {
 
  private:
   struct Impl;
-  Impl* impl_;
+  std::unique_ptr<Impl> impl_;
   uint64_t expired_total_ = 0;
 };
 

@@ -1,0 +1,197 @@
+#include "locknode/keyspace/keyspace.h"
+
+#include <cstring>
+
+#include "locknode/base/dcheck.h"
+#include "locknode/keyspace/timing_wheel.h"
+
+#include "keyspace/entry_internal.h"
+
+namespace locknode::keyspace {
+
+using internal::Entry;
+using internal::EntryRef;
+using internal::Table;
+
+struct Keyspace::Impl {
+  Impl(Millis now, uint64_t* expired) : wheel(now), expired_total(expired) {}
+  ~Impl() {
+    // The wheel is destroyed after this and never touches nodes, so no unlinking is needed.
+    for (const EntryRef& r : table) {
+      r.p->hook.prev = r.p->hook.next = nullptr;
+      Entry::Destroy(r.p);
+    }
+  }
+
+  // The live entry for `key`, or end(). An expired one is removed on the way (lazy expiry,
+  // Redis expireIfNeeded) and counted.
+  Table::iterator Lookup(std::string_view key, Millis now) {
+    auto it = table.find(key);
+    if (it != table.end() && now > it->p->deadline()) {
+      Remove(it);
+      ++*expired_total;
+      return table.end();
+    }
+    return it;
+  }
+
+  void Remove(Table::iterator it) {
+    Entry* e = it->p;
+    DropDeadline(e);
+    table.erase(it);
+    Entry::Destroy(e);
+  }
+
+  void DropDeadline(Entry* e) {
+    if (e->deadline() == kNoDeadline) return;
+    wheel.Cancel(&e->hook);
+    e->hook.deadline = kNoDeadline;
+    --expires;
+  }
+
+  // Invariant: deadline != kNoDeadline <=> the hook is linked (in a slot or the due list).
+  void ApplyDeadline(Entry* e, Millis deadline) {
+    if (e->deadline() == deadline) return;
+    DropDeadline(e);
+    if (deadline == kNoDeadline) return;
+    wheel.Schedule(&e->hook, deadline);
+    ++expires;
+  }
+
+  void Insert(std::string_view key, std::string_view value, Millis deadline) {
+    Entry* e = Entry::Create(key, value);
+    const bool inserted = table.insert(EntryRef{e}).second;
+    LOCKNODE_DCHECK(inserted);
+    (void)inserted;
+    ApplyDeadline(e, deadline);
+  }
+
+  void Overwrite(Table::iterator it, std::string_view value, Millis deadline) {
+    Entry* e = it->p;
+    if (e->value_len == value.size()) {
+      // The common lock case (same-length tokens): no allocation, the hook stays put.
+      e->SetValueSameLength(value);
+    } else {
+      Entry* fresh = Entry::Create(e->key(), value);
+      if (e->hook.linked()) {
+        wheel.Replace(&e->hook, &fresh->hook);  // O(1), keeps slot and deadline
+      }
+      it->p = fresh;  // same key, same hash: the table needs no rehash
+      Entry::Destroy(e);
+      e = fresh;
+    }
+    ApplyDeadline(e, deadline);
+  }
+
+  // SetDeadline's rules for a live entry: a deadline <= now deletes (Redis checkAlreadyExpired
+  // in expireGenericCommand: PEXPIRE k 0 deletes and replies 1; not counted as expired).
+  void SetDeadlineLive(Table::iterator it, Millis deadline, Millis now) {
+    if (deadline != kNoDeadline && deadline <= now) {
+      Remove(it);
+    } else {
+      ApplyDeadline(it->p, deadline);
+    }
+  }
+
+  TimingWheel wheel;
+  Table table;
+  size_t expires = 0;
+  uint64_t* expired_total;
+};
+
+Keyspace::Keyspace(Millis now) : impl_(std::make_unique<Impl>(now, &expired_total_)) {}
+
+Keyspace::~Keyspace() = default;
+
+std::optional<EntryView> Keyspace::Find(std::string_view key, Millis now) {
+  auto it = impl_->Lookup(key, now);
+  if (it == impl_->table.end()) return std::nullopt;
+  return EntryView{it->p->value(), it->p->deadline()};
+}
+
+bool Keyspace::Set(std::string_view key, std::string_view value, SetCond cond, TtlMode ttl,
+                   Millis deadline, Millis now) {
+  auto it = impl_->Lookup(key, now);
+  const bool present = it != impl_->table.end();
+  if ((cond == SetCond::kIfAbsent && present) || (cond == SetCond::kIfPresent && !present)) {
+    return false;
+  }
+  // Redis setGenericCommand: an already-expired PX/PXAT deletes the old value and stores nothing
+  // but still replies OK (checkAlreadyExpired uses when <= now, unlike the lazy check).
+  if (ttl == TtlMode::kAt && deadline <= now) {
+    if (present) impl_->Remove(it);
+    return true;
+  }
+  Millis new_deadline = kNoDeadline;
+  if (ttl == TtlMode::kAt) {
+    new_deadline = deadline;
+  } else if (ttl == TtlMode::kKeep && present) {
+    new_deadline = it->p->deadline();
+  }
+  if (present) {
+    impl_->Overwrite(it, value, new_deadline);
+  } else {
+    impl_->Insert(key, value, new_deadline);
+  }
+  return true;
+}
+
+bool Keyspace::Erase(std::string_view key, Millis now) {
+  auto it = impl_->Lookup(key, now);
+  if (it == impl_->table.end()) return false;
+  impl_->Remove(it);
+  return true;
+}
+
+bool Keyspace::SetDeadline(std::string_view key, Millis deadline, Millis now) {
+  auto it = impl_->Lookup(key, now);
+  if (it == impl_->table.end()) return false;
+  impl_->SetDeadlineLive(it, deadline, now);
+  return true;
+}
+
+bool Keyspace::CompareAndDelete(std::string_view key, std::string_view token, Millis now) {
+  auto it = impl_->Lookup(key, now);
+  if (it == impl_->table.end() || it->p->value() != token) return false;
+  impl_->Remove(it);
+  return true;
+}
+
+bool Keyspace::CompareAndSetDeadline(std::string_view key, std::string_view token, Millis deadline,
+                                     Millis now) {
+  auto it = impl_->Lookup(key, now);
+  if (it == impl_->table.end() || it->p->value() != token) return false;
+  impl_->SetDeadlineLive(it, deadline, now);
+  return true;
+}
+
+size_t Keyspace::ExpireDue(Millis now, size_t budget) {
+  Impl& ks = *impl_;
+  return ks.wheel.Advance(now, budget, [&](WheelNode* node) {
+    // The wheel's "due" (deadline < now) is exactly the lazy check's "expired".
+    Entry* e = Entry::FromHook(node);
+    LOCKNODE_DCHECK(e->deadline() < now);
+    auto it = ks.table.find(e->key());
+    LOCKNODE_DCHECK(it != ks.table.end() && it->p == e);
+    ks.table.erase(it);
+    e->hook.deadline = kNoDeadline;
+    --ks.expires;
+    ++expired_total_;
+    Entry::Destroy(e);
+  });
+}
+
+std::optional<Millis> Keyspace::NextDeadline() const { return impl_->wheel.NextDeadline(); }
+
+void Keyspace::Clear() {
+  impl_->wheel.Clear();
+  for (const EntryRef& r : impl_->table) Entry::Destroy(r.p);
+  impl_->table.clear();
+  impl_->expires = 0;
+}
+
+size_t Keyspace::size() const { return impl_->table.size(); }
+
+size_t Keyspace::expires_count() const { return impl_->expires; }
+
+}  // namespace locknode::keyspace
