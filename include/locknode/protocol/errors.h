@@ -45,3 +45,9 @@ inline constexpr std::string_view kErrExpireNxXxGtLt =
 inline constexpr std::string_view kErrExpireGtLt = "ERR GT and LT options at the same time are not compatible";
 
 }  // namespace locknode::protocol
+
+// Command-family errors built around user input (command module).
+namespace locknode::protocol {
+// Followed by the option as sent: "ERR Unsupported option foo" (Redis expire.c).
+inline constexpr std::string_view kErrUnsupportedOptionPrefix = "ERR Unsupported option ";
+}  // namespace locknode::protocol

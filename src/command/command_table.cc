@@ -1,0 +1,54 @@
+#include "locknode/command/command_table.h"
+
+#include <algorithm>
+
+#include "locknode/base/dcheck.h"
+#include "locknode/base/strings.h"
+#include "locknode/command/families.h"
+
+namespace locknode::command {
+namespace {
+
+// Longest command name the table accepts. Lookups of longer names fail without touching the
+// table, which lets Find lower-case into a stack buffer (no allocation per command).
+constexpr size_t kMaxNameLen = 32;
+
+bool IsLowerCanonical(std::string_view name) {
+  return std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+bool NameLess(const CommandSpec& spec, std::string_view name) { return spec.name < name; }
+
+}  // namespace
+
+// Rows are kept sorted by name so Find is a binary search over a few dozen entries; the table is
+// built once at startup, so Add's O(n) insert does not matter.
+void CommandTable::Add(const CommandSpec& spec) {
+  LOCKNODE_DCHECK(!spec.name.empty() && spec.name.size() <= kMaxNameLen);
+  LOCKNODE_DCHECK(IsLowerCanonical(spec.name));
+  LOCKNODE_DCHECK(spec.arity != 0);
+  auto it = std::lower_bound(specs_.begin(), specs_.end(), spec.name, NameLess);
+  LOCKNODE_DCHECK(it == specs_.end() || it->name != spec.name);  // no duplicate rows
+  specs_.insert(it, spec);
+}
+
+// Case-insensitive like Redis's command dict (dictSdsKeyCaseCompare).
+const CommandSpec* CommandTable::Find(std::string_view name) const {
+  if (name.empty() || name.size() > kMaxNameLen) return nullptr;
+  char lower[kMaxNameLen];
+  const std::string_view key = ToLowerAscii(name, lower);
+  auto it = std::lower_bound(specs_.begin(), specs_.end(), key, NameLess);
+  if (it == specs_.end() || it->name != key) return nullptr;
+  return &*it;
+}
+
+CommandTable BuildCommandTable() {
+  CommandTable table;
+  RegisterStringCommands(table);
+  RegisterKeyCommands(table);
+  RegisterConnectionCommands(table);
+  RegisterServerCommands(table);
+  return table;
+}
+
+}  // namespace locknode::command
