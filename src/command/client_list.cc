@@ -1,0 +1,62 @@
+#include "client_list.h"
+
+#include "locknode/base/strings.h"
+
+namespace locknode::command {
+namespace {
+
+void Field(std::string* out, std::string_view key, std::string_view value) {
+  out->append(key);
+  out->push_back('=');
+  out->append(value);
+  out->push_back(' ');
+}
+
+void Field(std::string* out, std::string_view key, int64_t value) {
+  Field(out, key, IntText(value).view);
+}
+
+}  // namespace
+
+void AppendClientInfo(const ClientState& client, Millis now, std::string_view current_command,
+                      std::string* out) {
+  Field(out, "id", static_cast<int64_t>(client.id));
+  Field(out, "addr", client.peer);
+  Field(out, "laddr", client.local);
+  Field(out, "fd", client.fd);
+  Field(out, "name", client.name);
+  Field(out, "age", (now - client.created_ms) / 1000);
+  Field(out, "idle", (now - client.last_interaction_ms) / 1000);
+  Field(out, "flags", "N");
+  Field(out, "db", 0);
+  Field(out, "sub", 0);
+  Field(out, "psub", 0);
+  Field(out, "ssub", 0);
+  Field(out, "multi", -1);
+  Field(out, "watch", 0);
+  Field(out, "qbuf", 0);
+  Field(out, "qbuf-free", 0);
+  Field(out, "argv-mem", 0);
+  Field(out, "multi-mem", 0);
+  Field(out, "rbs", 0);
+  Field(out, "rbp", 0);
+  Field(out, "obl", 0);
+  Field(out, "oll", 0);
+  Field(out, "omem", 0);
+  Field(out, "tot-mem", 0);
+  Field(out, "events", "r");
+  const std::string_view cmd = !current_command.empty() ? current_command
+                               : client.last_command.empty()
+                                   ? std::string_view("NULL")
+                                   : std::string_view(client.last_command);
+  Field(out, "cmd", cmd);
+  Field(out, "user", "default");
+  Field(out, "redir", -1);
+  Field(out, "resp", client.resp_version);
+  Field(out, "lib-name", client.lib_name);
+  out->append("lib-ver=");
+  out->append(client.lib_ver);
+  out->push_back('\n');
+}
+
+}  // namespace locknode::command

@@ -1,0 +1,525 @@
+// Connection commands: PING ECHO HELLO AUTH SELECT QUIT RESET and the CLIENT container. Texts
+// and orders of checks follow redis 7.0.15 byte for byte (checked against the real server), with
+// Redis 7.2's CLIENT SETINFO added because every modern client sends it (COMPAT §0 finding 3).
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "locknode/base/strings.h"
+#include "locknode/command/client_state.h"
+#include "locknode/command/command_table.h"
+#include "locknode/command/families.h"
+#include "locknode/command/shard.h"
+#include "locknode/protocol/errors.h"
+#include "locknode/protocol/reply_sink.h"
+
+#include "client_list.h"
+#include "subcommand_router.h"
+
+namespace locknode::command {
+namespace {
+
+namespace errors = protocol;
+
+// What HELLO reports. Clients gate features on the version (go-redis, Lettuce), so it is the
+// Redis release whose behaviour locknode reproduces, not locknode's own version (that one is in
+// INFO as locknode_version).
+constexpr std::string_view kRedisVersion = "7.0.15";
+constexpr std::string_view kDefaultUser = "default";
+
+// Compares every byte whatever the content, so the time taken tells nothing about how long a
+// matching prefix of the password was (Redis acl.c time_independent_strcmp has the same goal).
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  const size_t n = a.size() > b.size() ? a.size() : b.size();
+  unsigned diff = a.size() == b.size() ? 0u : 1u;
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char ca = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+    const unsigned char cb = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+    diff |= static_cast<unsigned>(ca ^ cb);
+  }
+  return diff == 0;
+}
+
+// The only user is "default" (no ACLs). With no requirepass it is "nopass" and any password
+// opens it (Redis: `AUTH default x` -> +OK); another user name always fails, case-sensitively.
+bool CheckUser(const Shard& shard, std::string_view user, std::string_view pass) {
+  if (user != kDefaultUser) return false;
+  const std::string& required = shard.config().requirepass;
+  return required.empty() || ConstantTimeEquals(pass, required);
+}
+
+// Redis validateClientAttr / clientSetNameOrReply: printable ASCII without space only.
+bool ValidClientAttr(std::string_view s) {
+  for (char c : s) {
+    if (c < '!' || c > '~') return false;
+  }
+  return true;
+}
+
+void CmdPing(CommandContext& ctx, ArgList args) {
+  // Arity is -1 so one optional message; more is Redis's arity error (pingCommand checks it).
+  if (args.size() > 2) {
+    ctx.reply.Error("ERR wrong number of arguments for 'ping' command");
+  } else if (args.size() == 2) {
+    ctx.reply.Bulk(args[1]);
+  } else {
+    ctx.reply.Simple("PONG");
+  }
+}
+
+void CmdEcho(CommandContext& ctx, ArgList args) { ctx.reply.Bulk(args[1]); }
+
+void CmdSelect(CommandContext& ctx, ArgList args) {
+  // getIntFromObjectOrReply: strict parse and int range, then selectDb's range check. locknode
+  // has one database (CONFIG GET databases -> 1), so only 0 is valid.
+  const std::optional<int64_t> db = ParseInt64(args[1]);
+  if (!db || *db < INT32_MIN || *db > INT32_MAX) {
+    ctx.reply.Error(errors::kErrNotInteger);
+  } else if (*db != 0) {
+    ctx.reply.Error(errors::kErrDbIndex);
+  } else {
+    ctx.reply.Ok();
+  }
+}
+
+void CmdAuth(CommandContext& ctx, ArgList args) {
+  // acl.c authCommand: > 2 arguments is a syntax error; the 1-argument form errors out when no
+  // password is configured (ioredis matches that text and carries on); a failed AUTH leaves an
+  // already authenticated connection authenticated.
+  if (args.size() > 3) {
+    ctx.reply.Error(errors::kErrSyntax);
+    return;
+  }
+  if (args.size() == 2 && ctx.shard.config().requirepass.empty()) {
+    ctx.reply.Error(errors::kErrAuthNoPassword);
+    return;
+  }
+  const std::string_view user = args.size() == 3 ? args[1] : kDefaultUser;
+  const std::string_view pass = args.size() == 3 ? args[2] : args[1];
+  if (!CheckUser(ctx.shard, user, pass)) {
+    ctx.reply.Error(errors::kErrWrongPass);
+    return;
+  }
+  ctx.client.authenticated = true;
+  ctx.reply.Ok();
+}
+
+struct HelloOptions {
+  int64_t version = 0;  // 0: keep the current protocol
+  std::string_view user, pass, name;
+  bool has_auth = false, has_name = false;
+};
+
+// Parses HELLO's arguments; on error replies and returns false (networking.c helloCommand).
+bool ParseHello(CommandContext& ctx, ArgList args, HelloOptions* opt) {
+  if (args.size() >= 2) {
+    const std::optional<int64_t> v = ParseInt64(args[1]);
+    if (!v) {
+      ctx.reply.Error(errors::kErrHelloProtoNotInteger);
+      return false;
+    }
+    if (*v < 2 || *v > 3) {
+      ctx.reply.Error(errors::kErrNoProto);
+      return false;
+    }
+    opt->version = *v;
+  }
+  for (size_t j = 2; j < args.size(); ++j) {
+    const size_t more = args.size() - 1 - j;
+    if (EqualsIgnoreCase(args[j], "AUTH") && more >= 2) {
+      opt->has_auth = true;
+      opt->user = args[j + 1];
+      opt->pass = args[j + 2];
+      j += 2;
+    } else if (EqualsIgnoreCase(args[j], "SETNAME") && more >= 1) {
+      opt->has_name = true;
+      opt->name = args[++j];
+    } else {
+      ctx.reply.Error("ERR Syntax error in HELLO option '" + std::string(args[j]) + "'");
+      return false;
+    }
+  }
+  return true;
+}
+
+void CmdHello(CommandContext& ctx, ArgList args) {
+  HelloOptions opt;
+  if (!ParseHello(ctx, args, &opt)) return;
+  // Order as in helloCommand: authenticate, then require authentication, then SETNAME.
+  if (opt.has_auth) {
+    if (!CheckUser(ctx.shard, opt.user, opt.pass)) {
+      ctx.reply.Error(errors::kErrWrongPass);
+      return;
+    }
+    ctx.client.authenticated = true;
+  }
+  if (!ctx.client.authenticated) {
+    ctx.reply.Error(errors::kErrHelloNoAuth);
+    return;
+  }
+  if (opt.has_name) {
+    if (!ValidClientAttr(opt.name)) {
+      ctx.reply.Error(errors::kErrClientName);
+      return;
+    }
+    ctx.client.name = std::string(opt.name);
+  }
+  // Redis sets c->resp before writing the reply, so "HELLO 3" is itself answered in RESP3.
+  if (opt.version != 0) {
+    ctx.client.resp_version = static_cast<int>(opt.version);
+    ctx.reply.SetProtocol(ctx.client.resp_version);
+  }
+  // RESP2 *14 / RESP3 %7. proto and id must be integers (Lettuce casts id to Long; Jedis 8 and
+  // redis-py check proto).
+  ctx.reply.Map(7);
+  ctx.reply.Bulk("server");
+  ctx.reply.Bulk("redis");
+  ctx.reply.Bulk("version");
+  ctx.reply.Bulk(kRedisVersion);
+  ctx.reply.Bulk("proto");
+  ctx.reply.Integer(ctx.client.resp_version);
+  ctx.reply.Bulk("id");
+  ctx.reply.Integer(static_cast<int64_t>(ctx.client.id));
+  ctx.reply.Bulk("mode");
+  ctx.reply.Bulk("standalone");
+  ctx.reply.Bulk("role");
+  ctx.reply.Bulk("master");
+  ctx.reply.Bulk("modules");
+  ctx.reply.Array(0);
+}
+
+void CmdQuit(CommandContext& ctx, ArgList /*args*/) {
+  // Redis 7.0 quitCommand: +OK, then CLIENT_CLOSE_AFTER_REPLY (extra arguments are ignored).
+  ctx.reply.Ok();
+  ctx.client.close_after_reply = true;
+}
+
+void CmdReset(CommandContext& ctx, ArgList /*args*/) {
+  // clearClientConnectionState: back to RESP2, name dropped, and the default user re-applied,
+  // which leaves the connection authenticated only if no password is required. lib-name and
+  // lib-ver survive, as in Redis 7.2.
+  ctx.client.resp_version = 2;
+  ctx.reply.SetProtocol(2);
+  ctx.client.name.clear();
+  ctx.client.authenticated = ctx.shard.config().requirepass.empty();
+  ctx.reply.Simple("RESET");
+}
+
+// --- CLIENT -------------------------------------------------------------------------------
+
+void CmdClientSetName(CommandContext& ctx, ArgList args) {
+  if (!ValidClientAttr(args[2])) {
+    ctx.reply.Error(errors::kErrClientName);
+    return;
+  }
+  ctx.client.name = std::string(args[2]);  // "" clears the name, as in Redis
+  ctx.reply.Ok();
+}
+
+void CmdClientGetName(CommandContext& ctx, ArgList /*args*/) {
+  if (ctx.client.name.empty()) {
+    ctx.reply.Null();
+  } else {
+    ctx.reply.Bulk(ctx.client.name);
+  }
+}
+
+void CmdClientId(CommandContext& ctx, ArgList /*args*/) {
+  ctx.reply.Integer(static_cast<int64_t>(ctx.client.id));
+}
+
+void CmdClientSetInfo(CommandContext& ctx, ArgList args) {
+  // Redis 7.2 clientSetinfoCommand; absent from 7.0, but go-redis 9.5.0 fails the connection
+  // if it errors, so locknode answers like 7.2.
+  std::string* dest = nullptr;
+  if (EqualsIgnoreCase(args[2], "lib-name")) {
+    dest = &ctx.client.lib_name;
+  } else if (EqualsIgnoreCase(args[2], "lib-ver")) {
+    dest = &ctx.client.lib_ver;
+  } else {
+    ctx.reply.Error("ERR Unrecognized option '" + std::string(args[2]) + "'");
+    return;
+  }
+  if (!ValidClientAttr(args[3])) {
+    ctx.reply.Error("ERR " + std::string(args[2]) +
+                    " cannot contain spaces, newlines or special characters.");
+    return;
+  }
+  *dest = std::string(args[3]);
+  ctx.reply.Ok();
+}
+
+void CmdClientInfo(CommandContext& ctx, ArgList /*args*/) {
+  std::string line;
+  AppendClientInfo(ctx.client, ctx.now, "client|info", &line);
+  ctx.reply.Verbatim(line);
+}
+
+// Which clients CLIENT LIST shows. Every locknode client is a "normal" one.
+struct ListFilter {
+  bool none = false;  // TYPE master/replica/pubsub: nothing matches
+  std::vector<uint64_t> ids;
+};
+
+bool ParseListFilter(CommandContext& ctx, ArgList args, ListFilter* filter) {
+  if (args.size() == 2) return true;
+  if (args.size() == 4 && EqualsIgnoreCase(args[2], "TYPE")) {
+    const std::string_view t = args[3];
+    if (EqualsIgnoreCase(t, "normal")) return true;
+    if (EqualsIgnoreCase(t, "master") || EqualsIgnoreCase(t, "replica") ||
+        EqualsIgnoreCase(t, "slave") || EqualsIgnoreCase(t, "pubsub")) {
+      filter->none = true;
+      return true;
+    }
+    ctx.reply.Error("ERR Unknown client type '" + std::string(t) + "'");
+    return false;
+  }
+  if (args.size() > 3 && EqualsIgnoreCase(args[2], "ID")) {
+    for (size_t i = 3; i < args.size(); ++i) {
+      const std::optional<int64_t> id = ParseInt64(args[i]);
+      if (!id || *id <= 0) {
+        ctx.reply.Error("ERR Invalid client ID");
+        return false;
+      }
+      filter->ids.push_back(static_cast<uint64_t>(*id));
+    }
+    return true;
+  }
+  ctx.reply.Error(errors::kErrSyntax);
+  return false;
+}
+
+void CmdClientList(CommandContext& ctx, ArgList args) {
+  ListFilter filter;
+  if (!ParseListFilter(ctx, args, &filter)) return;
+  std::string out;
+  auto add = [&](const ClientState& c) {
+    if (filter.none) return;
+    if (!filter.ids.empty() &&
+        std::find(filter.ids.begin(), filter.ids.end(), c.id) == filter.ids.end()) {
+      return;
+    }
+    AppendClientInfo(c, ctx.now, c.id == ctx.client.id ? "client|list" : "", &out);
+  };
+  if (ctx.shard.control() != nullptr) {
+    ctx.shard.control()->ForEachClient(add);
+  } else {
+    add(ctx.client);  // unit tests: no server around, the caller is the only client
+  }
+  ctx.reply.Verbatim(out);
+}
+
+void CmdClientTracking(CommandContext& ctx, ArgList args) {
+  // locknode sends no invalidation messages, so accepting ON would let a client-side cache serve
+  // stale values forever. OFF (the state every connection is in) is accepted.
+  if (EqualsIgnoreCase(args[2], "off")) {
+    ctx.reply.Ok();
+  } else if (EqualsIgnoreCase(args[2], "on")) {
+    ctx.reply.Error("ERR CLIENT TRACKING ON is not supported by this server");
+  } else {
+    ctx.reply.Error(errors::kErrSyntax);
+  }
+}
+
+void CmdClientNoEvict(CommandContext& ctx, ArgList args) {
+  // Redis 7.0: ON|OFF -> +OK (locknode never evicts clients), anything else a syntax error.
+  if (EqualsIgnoreCase(args[2], "on") || EqualsIgnoreCase(args[2], "off")) {
+    ctx.reply.Ok();
+  } else {
+    ctx.reply.Error(errors::kErrSyntax);
+  }
+}
+
+void CmdClientHelp(CommandContext& ctx, ArgList /*args*/);
+
+constexpr uint32_t kClientFlags = kNoScript | kLoading;
+
+const CommandSpec kClientSubcommands[] = {
+    {"setname",
+     3,
+     kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientSetName,
+     {},
+     "Set the current connection name",
+     "connection-name",
+     "connection"},
+    {"getname",
+     2,
+     kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientGetName,
+     {},
+     "Get the current connection name",
+     "",
+     "connection"},
+    {"id",
+     2,
+     kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientId,
+     {},
+     "Returns the client ID for the current connection",
+     "",
+     "connection"},
+    {"info",
+     2,
+     kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientInfo,
+     {},
+     "Returns information about the current client connection.",
+     "",
+     "connection"},
+    {"list",
+     -2,
+     kAdmin | kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientList,
+     {},
+     "Get the list of client connections",
+     "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]",
+     "connection"},
+    {"setinfo",
+     4,
+     kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientSetInfo,
+     {},
+     "Set client or connection specific info",
+     "LIB-NAME libname|LIB-VER libver",
+     "connection"},
+    {"tracking",
+     -3,
+     kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientTracking,
+     {},
+     "Enable or disable server assisted client side caching support",
+     "ON|OFF",
+     "connection"},
+    {"no-evict",
+     3,
+     kAdmin | kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientNoEvict,
+     {},
+     "Set client eviction mode for the current connection",
+     "ON|OFF",
+     "connection"},
+    {"help",
+     2,
+     kLoading,
+     0,
+     0,
+     0,
+     CmdClientHelp,
+     {},
+     "Show helpful text about the different subcommands",
+     "",
+     "connection"},
+};
+
+void CmdClientHelp(CommandContext& ctx, ArgList /*args*/) {
+  static constexpr std::string_view kLines[] = {
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "INFO",
+      "    Return information about the current client connection.",
+      "LIST [options ...]",
+      "    Return information about client connections. Options:",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Return clients of specified type.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "SETINFO <option> <value>",
+      "    Set client meta attr. Options are:",
+      "    * LIB-NAME: the client lib name.",
+      "    * LIB-VER: the client lib version.",
+      "NO-EVICT (ON|OFF)",
+      "    Protect current client connection from eviction.",
+  };
+  ReplyHelp(ctx, "CLIENT", kLines);
+}
+
+void CmdClient(CommandContext& ctx, ArgList args) { RunSubcommand(ctx, args, kClientSubcommands); }
+
+}  // namespace
+
+void RegisterConnectionCommands(CommandTable& table) {
+  constexpr uint32_t kConn = kNoScript | kLoading | kFast | kNoAuth;  // Redis: no_auth, allow_busy
+  table.Add(
+      {"ping", -1, kFast, 0, 0, 0, CmdPing, {}, "Ping the server", "[message]", "connection"});
+  table.Add({"echo",
+             2,
+             kFast | kLoading,
+             0,
+             0,
+             0,
+             CmdEcho,
+             {},
+             "Echo the given string",
+             "message",
+             "connection"});
+  table.Add({"hello",
+             -1,
+             kConn,
+             0,
+             0,
+             0,
+             CmdHello,
+             {},
+             "Handshake with Redis",
+             "[protover [AUTH username password] [SETNAME clientname]]",
+             "connection"});
+  table.Add({"auth",
+             -2,
+             kConn,
+             0,
+             0,
+             0,
+             CmdAuth,
+             {},
+             "Authenticate to the server",
+             "[username] password",
+             "connection"});
+  table.Add({"select",
+             2,
+             kFast | kLoading,
+             0,
+             0,
+             0,
+             CmdSelect,
+             {},
+             "Change the selected database for the current connection",
+             "index",
+             "connection"});
+  table.Add({"quit", -1, kConn, 0, 0, 0, CmdQuit, {}, "Close the connection", "", "connection"});
+  table.Add({"reset", 1, kConn, 0, 0, 0, CmdReset, {}, "Reset the connection", "", "connection"});
+  table.Add({"client", -2, 0, 0, 0, 0, CmdClient, kClientSubcommands,
+             "A container for client connection commands", "", "connection"});
+}
+
+}  // namespace locknode::command
