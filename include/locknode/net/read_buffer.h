@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <span>
+
+namespace locknode::net {
+
+// The contiguous input buffer of one session: [begin, end) holds bytes received but not yet
+// consumed by the parser, [end, capacity) is where the next read lands. Requests are parsed in
+// place (the parser yields offsets), so bytes never move while a request's arguments are in
+// use; they move only in Compact()/Reserve(), between batches. Single-threaded.
+class ReadBuffer {
+ public:
+  explicit ReadBuffer(size_t initial_capacity);
+
+  // Bytes received and not yet consumed. Mutable: the inline parser unescapes in place.
+  std::span<char> unparsed() { return {data_.get() + begin_, end_ - begin_}; }
+  size_t unparsed_size() const { return end_ - begin_; }
+  size_t capacity() const { return capacity_; }
+  void Consume(size_t n) { begin_ += n; }
+
+  // Where the next read lands, and how many bytes of it arrived.
+  std::span<char> free_space() { return {data_.get() + end_, capacity_ - end_}; }
+  void Commit(size_t n) { end_ += n; }
+
+  // Makes room for at least `want` more bytes (fewer if `max_capacity` caps it) by moving the
+  // unparsed tail to the front and, if that is not enough, by reallocating. Returns false only
+  // when the unparsed bytes already fill `max_capacity` (the query buffer limit). O(unparsed).
+  bool Reserve(size_t want, size_t max_capacity);
+
+  // End-of-batch housekeeping (hiredis sdsrange when pos >= 1024): an empty buffer rewinds for
+  // free; a partial request moves to the front only once enough consumed bytes precede it to
+  // be worth the memmove. After a burst, an empty oversized buffer shrinks back to `initial`.
+  void Compact(size_t initial_capacity);
+
+ private:
+  void Reallocate(size_t capacity);
+
+  std::unique_ptr<char[]> data_;
+  size_t capacity_ = 0;
+  size_t begin_ = 0;
+  size_t end_ = 0;
+};
+
+}  // namespace locknode::net

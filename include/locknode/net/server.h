@@ -1,0 +1,128 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "locknode/base/clock.h"
+#include "locknode/base/config.h"
+#include "locknode/command/dispatcher.h"
+#include "locknode/command/server_control.h"
+#include "locknode/net/expiry_driver.h"
+#include "locknode/protocol/request_parser.h"
+
+namespace locknode::net {
+
+class Session;
+
+// Allows one event per interval, for warnings a misbehaving peer could otherwise repeat at
+// line rate (Dragonfly LOG_EVERY_T). Counts what it suppressed.
+class LogLimiter {
+ public:
+  bool Allow(Millis now) {
+    if (now - last_ms_ < 1000) {
+      ++suppressed_;
+      return false;
+    }
+    last_ms_ = now;
+    return true;
+  }
+  uint64_t TakeSuppressed() { return std::exchange(suppressed_, 0); }
+
+ private:
+  Millis last_ms_ = -1'000'000;
+  uint64_t suppressed_ = 0;
+};
+
+// The listening side and the registry of sessions (Asio http/server's `server` plus
+// `connection_manager`). It also implements command::ServerControl, which is how INFO, CLIENT
+// LIST and SHUTDOWN reach the server without command depending on net.
+//
+// Lifecycle (all on the io_context's one thread): construct; Bind() (throws at startup only);
+// Start(dispatcher) once the Shard exists; io_context::run(); Shutdown() (directly, or posted by
+// RequestShutdown) closes everything and stops the io_context.
+class Server final : public command::ServerControl {
+ public:
+  // Connections queued by the kernel before accept (Redis tcp-backlog default).
+  static constexpr int kBacklog = 511;
+
+  Server(boost::asio::io_context& io, const Config& config, const Clock& clock);
+  ~Server() override;
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Opens, binds and listens on every address of config.bind (space-separated, like Redis).
+  // With port 0 the first address gets an ephemeral port and the others reuse it. Logs
+  // "listening on <addr>:<port>" and writes port_file if set. Throws std::system_error.
+  void Bind();
+  // Starts accepting; sessions run their commands through `dispatcher`, whose Shard's keyspace
+  // the expiry driver serves. `dispatcher` must outlive the run of the io_context.
+  void Start(command::Dispatcher& dispatcher);
+  // Stops accepting, closes every session, stops the timers and the io_context. Idempotent.
+  void Shutdown();
+
+  // command::ServerControl.
+  size_t ClientCount() const override { return sessions_.size(); }
+  void ForEachClient(const std::function<void(const command::ClientState&)>& fn) const override;
+  void RequestShutdown() override;  // deferred: the calling command finishes first
+  int BoundPort() const override { return bound_port_; }
+
+  // For sessions.
+  const Config& config() const { return config_; }
+  const Clock& clock() const { return clock_; }
+  command::Dispatcher& dispatcher() { return *dispatcher_; }
+  ExpiryDriver& expiry() { return *expiry_; }
+  const protocol::ParserLimits& parser_limits(bool unauthenticated) const {
+    return unauthenticated ? unauth_limits_ : limits_;
+  }
+  LogLimiter& protocol_error_log() { return protocol_error_log_; }
+  LogLimiter& limit_log() { return limit_log_; }
+  // Drops the registry's reference to a closed session.
+  void Unregister(uint64_t id) { sessions_.erase(id); }
+
+ private:
+  struct Listener {
+    explicit Listener(boost::asio::io_context& io) : acceptor(io), retry_timer(io) {}
+    boost::asio::ip::tcp::acceptor acceptor;
+    boost::asio::steady_timer retry_timer;  // backs off after accept errors such as EMFILE
+    std::string address;
+  };
+
+  void BindOne(Listener& listener, const std::string& address, int port);
+  void WritePortFile() const;
+  void Accept(Listener& listener);
+  void OnAccept(Listener& listener, const boost::system::error_code& ec,
+                boost::asio::ip::tcp::socket socket);
+  void Reject(boost::asio::ip::tcp::socket& socket);
+  void ScheduleIdleSweep();
+  void SweepIdle();
+
+  boost::asio::io_context& io_;
+  const Config& config_;
+  const Clock& clock_;
+  command::Dispatcher* dispatcher_ = nullptr;
+  std::optional<ExpiryDriver> expiry_;
+  std::list<Listener> listeners_;  // stable addresses: handlers refer to their listener
+  std::map<uint64_t, std::shared_ptr<Session>> sessions_;  // by client id: CLIENT LIST order
+  uint64_t next_client_id_ = 1;
+  int bound_port_ = 0;
+  protocol::ParserLimits limits_;
+  protocol::ParserLimits unauth_limits_;
+  boost::asio::steady_timer idle_timer_;  // only runs when `timeout` is set
+  LogLimiter protocol_error_log_;
+  LogLimiter limit_log_;
+  LogLimiter accept_error_log_;
+  bool stopping_ = false;
+};
+
+}  // namespace locknode::net

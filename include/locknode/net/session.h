@@ -1,0 +1,84 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "locknode/command/client_state.h"
+#include "locknode/net/read_buffer.h"
+#include "locknode/protocol/out_buffer.h"
+#include "locknode/protocol/request_parser.h"
+#include "locknode/protocol/resp_writer.h"
+
+namespace locknode::net {
+
+class Server;
+
+// One client connection (Asio's http/server `connection` plus Beast's bounded pipelining).
+//
+// Read path (session_read.cc): bytes land in a contiguous ReadBuffer; every complete request
+// in it is parsed in place and dispatched, its reply encoded into `pending_`. Write path
+// (session_write.cc): once the batch is drained, ONE async_write hands all of `pending_` to
+// the socket; while it is in flight new replies collect in the other buffer. If queued output
+// passes kOutputHighWater, parsing and reading stop until the write completes (backpressure).
+//
+// Lifetime: shared_ptr, held by the Server's registry while open and by every pending
+// completion handler. Close() drops the registry's reference; the object dies when the last
+// handler returns. All members are touched only on the io_context's single thread.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // Queued output (being written + collecting) above which the session stops parsing.
+  static constexpr size_t kOutputHighWater = 1024 * 1024;
+  // Starting size of the read buffer (Redis PROTO_IOBUF_LEN is 16 KiB as well).
+  static constexpr size_t kInitialReadBuffer = 16 * 1024;
+
+  Session(boost::asio::ip::tcp::socket socket, Server& server, uint64_t id);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Fills the client state (peer, fd, times) and starts reading.
+  void Start();
+  // Closes the socket now, without flushing, and unregisters. Idempotent. May destroy *this
+  // when called from outside a completion handler: it must be the caller's last use.
+  void Close(std::string_view reason);
+
+  const command::ClientState& client() const { return client_; }
+
+ private:
+  // Read path.
+  void StartRead();
+  void OnRead(const boost::system::error_code& ec, size_t n);
+  void ProcessBatch();
+  void Dispatch(std::span<char> request);
+  void OnProtocolError();
+  void ApplyParserLimits();
+  void FinishBatch();
+
+  // Write path.
+  void StartWrite();
+  void OnWrite(const boost::system::error_code& ec);
+  bool OverHighWater() const { return pending_.size() + in_flight_.size() > kOutputHighWater; }
+
+  boost::asio::ip::tcp::socket socket_;
+  Server& server_;
+  command::ClientState client_;
+  protocol::RequestParser parser_;
+  bool unauth_limits_ = false;  // parser currently has ParserLimits::unauthenticated set
+  ReadBuffer rbuf_;
+  std::vector<std::string_view> argv_;  // reused: no allocation per request in steady state
+  protocol::OutBuffer pending_;         // replies not yet handed to the socket
+  protocol::OutBuffer in_flight_;       // the bytes of the async_write in progress
+  protocol::RespWriter writer_;         // always encodes into pending_
+  bool reading_ = false;
+  bool writing_ = false;
+  bool paused_ = false;   // over the high-water mark: neither parsing nor reading
+  bool closing_ = false;  // QUIT or protocol error: flush what is queued, then close
+  bool closed_ = false;
+};
+
+}  // namespace locknode::net

@@ -1,0 +1,126 @@
+// The accepting half of Server: binding, the accept loop, maxclients.
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <spdlog/spdlog.h>
+
+#include "locknode/net/server.h"
+#include "locknode/net/session.h"
+
+namespace locknode::net {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using boost::system::error_code;
+
+void Server::Bind() {
+  std::istringstream addresses(config_.bind);
+  std::string address;
+  int port = config_.port;
+  while (addresses >> address) {
+    Listener& listener = listeners_.emplace_back(io_);
+    BindOne(listener, address, port);
+    port = bound_port_;  // with port 0, every address shares the first ephemeral port
+  }
+  if (listeners_.empty()) {
+    throw std::system_error(std::make_error_code(std::errc::invalid_argument),
+                            "bind: no address given");
+  }
+  WritePortFile();
+}
+
+void Server::BindOne(Listener& listener, const std::string& address, int port) {
+  error_code ec;
+  const auto ip = asio::ip::make_address(address, ec);
+  if (ec) throw std::system_error(ec, "bind " + address);
+  const tcp::endpoint endpoint(ip, static_cast<uint16_t>(port));
+  tcp::acceptor& acceptor = listener.acceptor;
+  auto check = [&](const char* step) {
+    if (ec) {
+      throw std::system_error(ec, std::string(step) + " " + address + ":" + std::to_string(port));
+    }
+  };
+  acceptor.open(endpoint.protocol(), ec);
+  check("open");
+  acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  check("setsockopt");
+  if (ip.is_v6()) {
+    acceptor.set_option(asio::ip::v6_only(true), ec);  // "::" must not steal the v4 port
+    check("setsockopt");
+  }
+  acceptor.bind(endpoint, ec);
+  check("bind");
+  acceptor.listen(kBacklog, ec);
+  check("listen");
+  bound_port_ = acceptor.local_endpoint().port();
+  listener.address = address;
+  spdlog::info("listening on {}:{}", address, bound_port_);
+}
+
+void Server::WritePortFile() const {
+  if (config_.port_file.empty()) return;
+  // Written to a temporary file and renamed, so a test polling for it never reads half a port.
+  const std::string tmp = config_.port_file + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << bound_port_ << '\n';
+    if (!out.flush()) {
+      throw std::system_error(std::make_error_code(std::errc::io_error), "write " + tmp);
+    }
+  }
+  if (std::rename(tmp.c_str(), config_.port_file.c_str()) != 0) {
+    throw std::system_error(errno, std::generic_category(), "rename to " + config_.port_file);
+  }
+}
+
+void Server::Accept(Listener& listener) {
+  listener.acceptor.async_accept([this, &listener](const error_code& ec, tcp::socket socket) {
+    OnAccept(listener, ec, std::move(socket));
+  });
+}
+
+void Server::OnAccept(Listener& listener, const error_code& ec, tcp::socket socket) {
+  if (stopping_ || ec == asio::error::operation_aborted) return;
+  if (ec) {
+    // EMFILE/ENFILE would complete again at once: back off instead of spinning.
+    if (accept_error_log_.Allow(clock_.NowMs())) {
+      spdlog::warn("accept on {}: {}", listener.address, ec.message());
+    }
+    listener.retry_timer.expires_after(std::chrono::milliseconds(100));
+    listener.retry_timer.async_wait([this, &listener](const error_code& wait_ec) {
+      if (!wait_ec && !stopping_) Accept(listener);
+    });
+    return;
+  }
+  if (sessions_.size() >= static_cast<size_t>(config_.maxclients)) {
+    Reject(socket);
+  } else {
+    error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);  // replies are batched already
+    const uint64_t id = next_client_id_++;
+    auto session = std::make_shared<Session>(std::move(socket), *this, id);
+    sessions_.emplace(id, session);
+    ++dispatcher_->shard().stats().connections_received;
+    session->Start();
+  }
+  Accept(listener);
+}
+
+void Server::Reject(tcp::socket& socket) {
+  // Redis acceptCommonHandler: a best-effort synchronous write of the error, then close.
+  static constexpr std::string_view kReply = "-ERR max number of clients reached\r\n";
+  ++dispatcher_->shard().stats().rejected_connections;
+  if (limit_log_.Allow(clock_.NowMs())) {
+    spdlog::warn("rejecting connection: maxclients ({}) reached", config_.maxclients);
+  }
+  error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(asio::buffer(kReply.data(), kReply.size()), ignored);
+  socket.close(ignored);
+}
+
+}  // namespace locknode::net

@@ -1,0 +1,84 @@
+// Server lifecycle, the session registry and the ServerControl interface.
+#include "locknode/net/server.h"
+
+#include <chrono>
+#include <vector>
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "locknode/net/session.h"
+
+namespace locknode::net {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+Server::Server(asio::io_context& io, const Config& config, const Clock& clock)
+    : io_(io), config_(config), clock_(clock), idle_timer_(io) {
+  limits_.max_bulk_len = config.proto_max_bulk_len;
+  limits_.max_multibulk_len = config.proto_max_multibulk_len;
+  unauth_limits_ = limits_;
+  unauth_limits_.unauthenticated = true;
+}
+
+Server::~Server() = default;
+
+void Server::Start(command::Dispatcher& dispatcher) {
+  dispatcher_ = &dispatcher;
+  expiry_.emplace(io_, dispatcher.shard().keyspace(), clock_);
+  for (Listener& listener : listeners_) Accept(listener);
+  if (config_.timeout > 0) ScheduleIdleSweep();
+}
+
+void Server::Shutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  spdlog::info("shutting down");
+  error_code ignored;
+  for (Listener& listener : listeners_) {
+    listener.acceptor.close(ignored);
+    listener.retry_timer.cancel();
+  }
+  idle_timer_.cancel();
+  if (expiry_) expiry_->Stop();
+  // Close() unregisters, so close from a copy of the registry.
+  std::vector<std::shared_ptr<Session>> sessions;
+  sessions.reserve(sessions_.size());
+  for (auto& [id, session] : sessions_) sessions.push_back(session);
+  for (auto& session : sessions) session->Close("server shutdown");
+  // Also ends waits owned by others (the app's signal_set): the process is leaving.
+  io_.stop();
+}
+
+void Server::RequestShutdown() {
+  // SHUTDOWN runs inside a session's batch; tearing sessions down under it would pull the
+  // ground from beneath the caller, so the work happens on the next turn of the loop.
+  asio::post(io_, [this] { Shutdown(); });
+}
+
+void Server::ForEachClient(const std::function<void(const command::ClientState&)>& fn) const {
+  for (const auto& [id, session] : sessions_) fn(session->client());
+}
+
+void Server::ScheduleIdleSweep() {
+  // One timer for all clients (Redis clientsCron), not one per session re-armed per read.
+  idle_timer_.expires_after(std::chrono::seconds(1));
+  idle_timer_.async_wait([this](const error_code& ec) {
+    if (ec || stopping_) return;
+    SweepIdle();
+    ScheduleIdleSweep();
+  });
+}
+
+void Server::SweepIdle() {
+  const Millis now = clock_.NowMs();
+  const Millis max_idle = config_.timeout * 1000;
+  std::vector<std::shared_ptr<Session>> idle;
+  for (const auto& [id, session] : sessions_) {
+    if (now - session->client().last_interaction_ms > max_idle) idle.push_back(session);
+  }
+  for (auto& session : idle) session->Close("idle timeout");
+}
+
+}  // namespace locknode::net

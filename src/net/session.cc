@@ -1,0 +1,68 @@
+// Session lifecycle: construction, start, close. The read and write paths live in
+// session_read.cc and session_write.cc.
+#include "locknode/net/session.h"
+
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+#include "locknode/net/server.h"
+
+namespace locknode::net {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+// Redis anetFormatAddr: "ip:port", with brackets around IPv6 addresses.
+std::string FormatEndpoint(const tcp::endpoint& endpoint) {
+  const std::string ip = endpoint.address().to_string();
+  const std::string port = std::to_string(endpoint.port());
+  return endpoint.address().is_v6() ? "[" + ip + "]:" + port : ip + ":" + port;
+}
+
+}  // namespace
+
+Session::Session(tcp::socket socket, Server& server, uint64_t id)
+    : socket_(std::move(socket)), server_(server), rbuf_(kInitialReadBuffer), writer_(&pending_) {
+  client_.id = id;
+}
+
+Session::~Session() = default;
+
+void Session::Start() {
+  const Millis now = server_.clock().NowMs();
+  client_.created_ms = now;
+  client_.last_interaction_ms = now;
+  client_.fd = socket_.native_handle();
+  error_code ec;
+  const tcp::endpoint remote = socket_.remote_endpoint(ec);
+  if (!ec) client_.peer = FormatEndpoint(remote);
+  const tcp::endpoint local = socket_.local_endpoint(ec);
+  if (!ec) client_.local = FormatEndpoint(local);
+  // Before AUTH a client gets Redis's tight unauthenticated parser limits (CVE-2021-32675).
+  client_.authenticated = server_.config().requirepass.empty();
+  ApplyParserLimits();
+  writer_.set_resp_version(client_.resp_version);
+  spdlog::debug("client {} connected from {}", client_.id, client_.peer);
+  StartRead();
+}
+
+void Session::ApplyParserLimits() {
+  unauth_limits_ = !client_.authenticated;
+  parser_.set_limits(server_.parser_limits(unauth_limits_));
+}
+
+void Session::Close(std::string_view reason) {
+  if (closed_) return;
+  closed_ = true;
+  spdlog::debug("client {} ({}) closed: {}", client_.id, client_.peer, reason);
+  error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);          // pending handlers complete with operation_aborted
+  server_.Unregister(client_.id);  // may drop the last reference: nothing after this
+}
+
+}  // namespace locknode::net

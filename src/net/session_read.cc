@@ -1,0 +1,123 @@
+// Session read path: socket bytes -> ReadBuffer -> RequestParser -> Dispatcher (GUIDE §2.4).
+#include <algorithm>
+#include <string>
+
+#include <boost/asio/error.hpp>
+#include <spdlog/spdlog.h>
+
+#include "locknode/net/server.h"
+#include "locknode/net/session.h"
+
+namespace locknode::net {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+using Status = protocol::RequestParser::Status;
+
+namespace {
+// Smallest read worth issuing; below it the buffer is compacted or grown first.
+constexpr size_t kMinRead = 4096;
+}  // namespace
+
+void Session::StartRead() {
+  if (reading_ || paused_ || closing_ || closed_) return;
+  const size_t limit = static_cast<size_t>(server_.config().client_query_buffer_limit);
+  // A big bulk announces its size: make room for all of it so it arrives in few reads.
+  const size_t want = std::max(parser_.size_hint(), kMinRead);
+  if (!rbuf_.Reserve(want, std::max(limit, kInitialReadBuffer))) {
+    Close("query buffer limit");
+    return;
+  }
+  reading_ = true;
+  const std::span<char> space = rbuf_.free_space();
+  socket_.async_read_some(
+      asio::buffer(space.data(), space.size()),
+      [self = shared_from_this()](const error_code& ec, size_t n) { self->OnRead(ec, n); });
+}
+
+void Session::OnRead(const error_code& ec, size_t n) {
+  reading_ = false;
+  if (closed_ || closing_) return;
+  if (ec) {
+    if (ec == asio::error::operation_aborted) return;
+    Close(ec == asio::error::eof ? std::string("client closed") : ec.message());
+    return;
+  }
+  rbuf_.Commit(n);
+  client_.last_interaction_ms = server_.clock().NowMs();
+  ProcessBatch();
+}
+
+// Runs every complete request in the buffer. Always entered with no read in flight, so the
+// buffer cannot move underneath the argument views.
+void Session::ProcessBatch() {
+  while (!closing_ && !OverHighWater()) {
+    const std::span<char> data = rbuf_.unparsed();
+    size_t consumed = 0;
+    const Status status = parser_.Parse(data, &consumed);
+    if (status == Status::kNeedMore) {
+      rbuf_.Consume(consumed);  // empty lines and *0 that Redis skips
+      break;
+    }
+    if (status == Status::kError) {
+      OnProtocolError();
+      break;
+    }
+    Dispatch(data);
+    rbuf_.Consume(consumed);
+  }
+  FinishBatch();
+}
+
+void Session::Dispatch(std::span<char> request) {
+  const std::span<const protocol::ArgRef> args = parser_.args();
+  if (args.empty()) return;
+  argv_.clear();
+  for (const protocol::ArgRef& arg : args) {
+    argv_.emplace_back(request.data() + arg.offset, arg.length);
+  }
+  server_.dispatcher().Execute(command::ArgList(argv_.data(), argv_.size()), client_, writer_);
+  // HELLO may have switched the protocol, AUTH the limits, QUIT asked to close.
+  writer_.set_resp_version(client_.resp_version);
+  if (client_.authenticated == unauth_limits_) ApplyParserLimits();
+  if (client_.close_after_reply) closing_ = true;
+}
+
+void Session::OnProtocolError() {
+  const std::string_view error = parser_.error();
+  if (server_.protocol_error_log().Allow(server_.clock().NowMs())) {
+    spdlog::debug("client {} ({}): {}", client_.id, client_.peer, error);
+  }
+  // Redis replies "-ERR Protocol error: ..." and closes after the reply (CLOSE_AFTER_REPLY).
+  if (error.starts_with("ERR ")) {
+    writer_.Error(error);
+  } else {
+    writer_.Error(std::string("ERR ").append(error));  // rare path: one allocation is fine
+  }
+  closing_ = true;
+}
+
+void Session::FinishBatch() {
+  rbuf_.Compact(kInitialReadBuffer);
+  server_.expiry().Sync();
+  StartWrite();
+  if (closing_) {
+    if (!writing_) Close("close after reply");  // else OnWrite closes once flushed
+    return;
+  }
+  paused_ = OverHighWater();
+  if (paused_) return;  // a write is in flight; OnWrite resumes parsing
+  const auto limit = static_cast<size_t>(server_.config().client_query_buffer_limit);
+  if (rbuf_.unparsed_size() >= limit) {
+    // Redis closes such a client without a reply (client-query-buffer-limit).
+    if (server_.limit_log().Allow(server_.clock().NowMs())) {
+      spdlog::warn("closing client {} ({}): query buffer reached client-query-buffer-limit ({})",
+                   client_.id, client_.peer, limit);
+    }
+    Close("query buffer limit");
+    return;
+  }
+  StartRead();
+}
+
+}  // namespace locknode::net

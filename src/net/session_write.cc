@@ -1,0 +1,47 @@
+// Session write path: one async_write per batch, double-buffered, with a high-water mark.
+#include <utility>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/write.hpp>
+
+#include "locknode/net/session.h"
+
+namespace locknode::net {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+// Hands everything collected so far to the socket in one write (Redis beforeSleep, Dragonfly
+// batch mode). Asio tries the send at once, so a batch usually costs a single sendmsg.
+void Session::StartWrite() {
+  if (writing_ || closed_ || pending_.empty()) return;
+  std::swap(pending_, in_flight_);  // writer_ keeps encoding into pending_, now empty
+  writing_ = true;
+  asio::async_write(
+      socket_, asio::buffer(in_flight_.data(), in_flight_.size()),
+      [self = shared_from_this()](const error_code& ec, size_t /*n*/) { self->OnWrite(ec); });
+}
+
+void Session::OnWrite(const error_code& ec) {
+  writing_ = false;
+  if (closed_) return;
+  if (ec) {
+    Close(ec.message());  // EPIPE/ECONNRESET: the client is gone
+    return;
+  }
+  in_flight_.Clear();
+  // Keep the capacity for the next batch, unless a burst made it large.
+  if (in_flight_.capacity() > kOutputHighWater) in_flight_.Release();
+  if (!pending_.empty()) {
+    StartWrite();
+  } else if (closing_) {
+    Close("close after reply");
+    return;
+  }
+  if (paused_ && !OverHighWater()) {
+    paused_ = false;
+    ProcessBatch();  // requests already buffered first, then reading resumes
+  }
+}
+
+}  // namespace locknode::net
