@@ -18,8 +18,7 @@ void Field(std::string* out, std::string_view key, int64_t value) {
 
 }  // namespace
 
-void AppendClientInfo(const ClientState& client, Millis now, std::string_view current_command,
-                      std::string* out) {
+void AppendClientInfo(const ClientState& client, Millis now, std::string* out) {
   Field(out, "id", static_cast<int64_t>(client.id));
   Field(out, "addr", client.peer);
   Field(out, "laddr", client.local);
@@ -45,10 +44,8 @@ void AppendClientInfo(const ClientState& client, Millis now, std::string_view cu
   Field(out, "omem", 0);
   Field(out, "tot-mem", 0);
   Field(out, "events", "r");
-  const std::string_view cmd = !current_command.empty() ? current_command
-                               : client.last_command.empty()
-                                   ? std::string_view("NULL")
-                                   : std::string_view(client.last_command);
+  const std::string_view cmd = client.last_command.empty() ? std::string_view("NULL")
+                                                           : std::string_view(client.last_command);
   Field(out, "cmd", cmd);
   Field(out, "user", "default");
   Field(out, "redir", -1);

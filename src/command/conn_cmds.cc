@@ -255,7 +255,7 @@ void CmdClientSetInfo(CommandContext& ctx, ArgList args) {
 
 void CmdClientInfo(CommandContext& ctx, ArgList /*args*/) {
   std::string line;
-  AppendClientInfo(ctx.client, ctx.now, "client|info", &line);
+  AppendClientInfo(ctx.client, ctx.now, &line);
   ctx.reply.Verbatim(line);
 }
 
@@ -303,7 +303,7 @@ void CmdClientList(CommandContext& ctx, ArgList args) {
         std::find(filter.ids.begin(), filter.ids.end(), c.id) == filter.ids.end()) {
       return;
     }
-    AppendClientInfo(c, ctx.now, c.id == ctx.client.id ? "client|list" : "", &out);
+    AppendClientInfo(c, ctx.now, &out);
   };
   if (ctx.shard.control() != nullptr) {
     ctx.shard.control()->ForEachClient(add);
@@ -338,7 +338,7 @@ void CmdClientHelp(CommandContext& ctx, ArgList /*args*/);
 
 constexpr uint32_t kClientFlags = kNoScript | kLoading;
 
-const CommandSpec kClientSubcommands[] = {
+constexpr CommandSpec kClientSubcommands[] = {
     {"setname",
      3,
      kClientFlags,

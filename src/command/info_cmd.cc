@@ -1,0 +1,248 @@
+// INFO [section ...]: the subset of Redis 7.0's INFO that clients and tools read (COMPAT §4):
+// ioredis waits on `loading`, redis_exporter labels from redis_version/role/run_id and reads
+// # Keyspace, StackExchange.Redis wants redis_version and role:master.
+
+#include <cinttypes>
+#include <cstdio>
+#include <malloc.h>
+#include <random>
+#include <string>
+#include <string_view>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "locknode/base/strings.h"
+#include "locknode/command/shard.h"
+#include "locknode/protocol/reply_sink.h"
+
+#include "server_family.h"
+
+namespace locknode::command {
+namespace {
+
+// The sections in Redis's fixed output order (genRedisInfoString), whatever order they were asked.
+enum Section : uint32_t {
+  kServer = 1u << 0,
+  kClients = 1u << 1,
+  kMemory = 1u << 2,
+  kPersistence = 1u << 3,
+  kStats = 1u << 4,
+  kReplication = 1u << 5,
+  kCpu = 1u << 6,
+  kModules = 1u << 7,
+  kCluster = 1u << 8,
+  kKeyspace = 1u << 9,
+  kAllSections = (1u << 10) - 1,
+};
+
+struct SectionName {
+  std::string_view name;
+  uint32_t bits;
+};
+constexpr SectionName kSectionNames[] = {
+    {"server", kServer},
+    {"clients", kClients},
+    {"memory", kMemory},
+    {"persistence", kPersistence},
+    {"stats", kStats},
+    {"replication", kReplication},
+    {"cpu", kCpu},
+    {"modules", kModules},
+    {"cluster", kCluster},
+    {"keyspace", kKeyspace},
+    {"default", kAllSections},
+    {"all", kAllSections},
+    {"everything", kAllSections},
+};
+
+// No argument means "default"; unknown names select nothing (Redis replies an empty bulk).
+uint32_t SelectedSections(ArgList args) {
+  if (args.size() == 1) return kAllSections;
+  uint32_t bits = 0;
+  for (size_t i = 1; i < args.size(); ++i) {
+    for (const SectionName& s : kSectionNames) {
+      if (EqualsIgnoreCase(args[i], s.name)) bits |= s.bits;
+    }
+  }
+  return bits;
+}
+
+// Process-wide, like Redis's server.runid: random once per process, stable across INFO calls.
+const std::string& RunId() {
+  static const std::string id = [] {
+    std::random_device rd;
+    std::string s(40, '0');
+    for (char& c : s) c = "0123456789abcdef"[rd() % 16];
+    return s;
+  }();
+  return id;
+}
+
+class InfoText {
+ public:
+  void Header(std::string_view name) {
+    if (!text_.empty()) text_ += "\r\n";  // a blank line between sections
+    text_.append("# ").append(name).append("\r\n");
+  }
+  void Line(std::string_view key, std::string_view value) {
+    text_.append(key).append(":").append(value).append("\r\n");
+  }
+  void Line(std::string_view key, int64_t value) { Line(key, IntText(value).view); }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+// Redis bytesToHuman: B, K, M, G with two decimals.
+std::string HumanBytes(uint64_t n) {
+  char buf[32];
+  const double d = static_cast<double>(n);
+  if (n < 1024) {
+    std::snprintf(buf, sizeof(buf), "%" PRIu64 "B", n);
+  } else if (n < 1024 * 1024) {
+    std::snprintf(buf, sizeof(buf), "%.2fK", d / 1024);
+  } else if (n < 1024ull * 1024 * 1024) {
+    std::snprintf(buf, sizeof(buf), "%.2fM", d / (1024 * 1024));
+  } else {
+    std::snprintf(buf, sizeof(buf), "%.2fG", d / (1024.0 * 1024 * 1024));
+  }
+  return buf;
+}
+
+void AddServer(CommandContext& ctx, InfoText& info) {
+  const Shard& shard = ctx.shard;
+  info.Header("Server");
+  info.Line("redis_version", "7.0.15");  // what clients gate features on (HELLO says the same)
+  info.Line("locknode_version", LOCKNODE_VERSION);
+  info.Line("redis_git_sha1", "00000000");
+  info.Line("redis_git_dirty", 0);
+  info.Line("redis_build_id", "0");
+  info.Line("redis_mode", "standalone");
+  utsname name{};
+  if (uname(&name) == 0) {
+    info.Line("os", std::string(name.sysname) + " " + name.release + " " + name.machine);
+  }
+  info.Line("arch_bits", static_cast<int64_t>(sizeof(void*) * 8));
+  info.Line("multiplexing_api", "epoll");
+  info.Line("process_id", static_cast<int64_t>(getpid()));
+  info.Line("run_id", RunId());
+  const int port = shard.control() != nullptr ? shard.control()->BoundPort() : shard.config().port;
+  info.Line("tcp_port", port);
+  info.Line("server_time_usec", ctx.wall_us);
+  const int64_t uptime_s = (ctx.now - shard.start_ms()) / 1000;
+  info.Line("uptime_in_seconds", uptime_s);
+  info.Line("uptime_in_days", uptime_s / 86400);
+  info.Line("hz", 10);
+  info.Line("configured_hz", 10);
+  info.Line("config_file", shard.config().config_file);
+}
+
+void AddClients(CommandContext& ctx, InfoText& info) {
+  const ServerControl* control = ctx.shard.control();
+  info.Header("Clients");
+  info.Line("connected_clients",
+            control != nullptr ? static_cast<int64_t>(control->ClientCount()) : 1);
+  info.Line("cluster_connections", 0);
+  info.Line("maxclients", ctx.shard.config().maxclients);
+  info.Line("blocked_clients", 0);
+  info.Line("tracking_clients", 0);
+}
+
+void AddMemory(InfoText& info) {
+  // glibc's view of the heap: bytes in use in arenas plus mmapped blocks (Redis reports its
+  // allocator's "allocated" figure the same way).
+  const struct mallinfo2 mi = mallinfo2();
+  const uint64_t used = mi.uordblks + mi.hblkhd;
+  info.Header("Memory");
+  info.Line("used_memory", static_cast<int64_t>(used));
+  info.Line("used_memory_human", HumanBytes(used));
+  info.Line("maxmemory", 0);
+  info.Line("maxmemory_human", "0B");
+  info.Line("maxmemory_policy", "noeviction");
+  info.Line("mem_allocator", "libc");
+}
+
+void AddPersistence(InfoText& info) {
+  // loading:0 ends ioredis's ready check; locknode keeps nothing on disk.
+  info.Header("Persistence");
+  info.Line("loading", 0);
+  info.Line("async_loading", 0);
+  info.Line("rdb_changes_since_last_save", 0);
+  info.Line("rdb_bgsave_in_progress", 0);
+  info.Line("rdb_last_bgsave_status", "ok");
+  info.Line("aof_enabled", 0);
+  info.Line("aof_rewrite_in_progress", 0);
+}
+
+void AddStats(CommandContext& ctx, InfoText& info) {
+  const Stats& s = ctx.shard.stats();
+  info.Header("Stats");
+  info.Line("total_connections_received", static_cast<int64_t>(s.connections_received));
+  info.Line("total_commands_processed", static_cast<int64_t>(s.commands_processed));
+  info.Line("instantaneous_ops_per_sec", 0);
+  info.Line("rejected_connections", static_cast<int64_t>(s.rejected_connections));
+  info.Line("expired_keys", static_cast<int64_t>(ctx.shard.keyspace().expired_total()));
+  info.Line("evicted_keys", 0);
+  info.Line("keyspace_hits", static_cast<int64_t>(s.keyspace_hits));
+  info.Line("keyspace_misses", static_cast<int64_t>(s.keyspace_misses));
+  info.Line("pubsub_channels", 0);
+  info.Line("pubsub_patterns", 0);
+}
+
+void AddReplication(InfoText& info) {
+  // role:master lets StackExchange.Redis (and RedLock.net's DemandMaster) use the node.
+  info.Header("Replication");
+  info.Line("role", "master");
+  info.Line("connected_slaves", 0);
+  info.Line("master_failover_state", "no-failover");
+  info.Line("master_replid", RunId());
+  info.Line("master_repl_offset", 0);
+}
+
+void AddCpu(InfoText& info) {
+  rusage self{};
+  getrusage(RUSAGE_SELF, &self);
+  char buf[64];
+  info.Header("CPU");
+  std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(self.ru_stime.tv_sec),
+                static_cast<long>(self.ru_stime.tv_usec));
+  info.Line("used_cpu_sys", buf);
+  std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(self.ru_utime.tv_sec),
+                static_cast<long>(self.ru_utime.tv_usec));
+  info.Line("used_cpu_user", buf);
+}
+
+void AddKeyspace(CommandContext& ctx, InfoText& info) {
+  // Redis omits a db line for an empty database; the header stays.
+  info.Header("Keyspace");
+  const keyspace::Keyspace& ks = ctx.shard.keyspace();
+  if (ks.size() == 0) return;
+  info.Line("db0",
+            "keys=" + std::string(IntText(static_cast<int64_t>(ks.size())).view) + ",expires=" +
+                std::string(IntText(static_cast<int64_t>(ks.expires_count())).view) + ",avg_ttl=0");
+}
+
+}  // namespace
+
+void CmdInfo(CommandContext& ctx, ArgList args) {
+  const uint32_t sections = SelectedSections(args);
+  InfoText info;
+  if (sections & kServer) AddServer(ctx, info);
+  if (sections & kClients) AddClients(ctx, info);
+  if (sections & kMemory) AddMemory(info);
+  if (sections & kPersistence) AddPersistence(info);
+  if (sections & kStats) AddStats(ctx, info);
+  if (sections & kReplication) AddReplication(info);
+  if (sections & kCpu) AddCpu(info);
+  if (sections & kModules) info.Header("Modules");
+  if (sections & kCluster) {
+    info.Header("Cluster");
+    info.Line("cluster_enabled", 0);  // 1 would make redis_exporter send CLUSTER INFO
+  }
+  if (sections & kKeyspace) AddKeyspace(ctx, info);
+  ctx.reply.Verbatim(info.text());  // RESP3: "=len\r\ntxt:..." as Redis; RESP2: a bulk
+}
+
+}  // namespace locknode::command
