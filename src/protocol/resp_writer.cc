@@ -31,10 +31,11 @@ void RespWriter::Simple(std::string_view s) {
   out_->Append(kCrlf);
 }
 
-// Redis (addReplyErrorFormat, used for script and most command errors) trims CR/LF from both
-// ends and maps any left inside to spaces, so an error can never break the reply framing.
+// Redis formats script and command errors with addReplyErrorFormat, which trims CR/LF from the
+// end and maps the ones left inside to spaces, so an error never breaks the reply framing.
+// Observed on 7.0.15: error_reply('ERR x\nb\r\n') -> "-ERR x b", error_reply('\nMY x') ->
+// "- MY x" (the text is "-%s" there, so a leading newline is mapped, not trimmed).
 void RespWriter::Error(std::string_view full) {
-  while (!full.empty() && IsCrOrLf(full.front())) full.remove_prefix(1);
   while (!full.empty() && IsCrOrLf(full.back())) full.remove_suffix(1);
   out_->Append('-');
   size_t run = 0;  // start of the current run of bytes that need no mapping
