@@ -64,7 +64,8 @@ struct ExpireFlags {
 bool ParseExpireFlags(CommandContext& ctx, ArgList args, ExpireFlags* flags) {
   ArgCursor cursor(args, 3);
   while (cursor.HasNext()) {
-    const std::string_view opt = cursor.Next();
+    // Redis compares options as C strings (strcasecmp), so "NX\0junk" counts as NX.
+    const std::string_view opt = CStringPrefix(cursor.Next());
     if (EqualsIgnoreCase(opt, "NX")) {
       flags->nx = true;
     } else if (EqualsIgnoreCase(opt, "XX")) {
@@ -164,8 +165,8 @@ void CmdExpireAt(CommandContext& ctx, ArgList args) {
 }
 
 // Redis ttlGenericCommand: -2 missing, -1 no TTL, else the remaining (or, for *EXPIRETIME, the
-// absolute unix) time clamped at 0. Seconds round to nearest: (ms + 500) / 1000, computed with
-// Redis's wrap-around on the (unreachable in practice) overflow.
+// absolute unix) time clamped at 0. Seconds round to nearest, (ms + 500) / 1000, computed so it
+// cannot overflow: EXPIRETIME of a PXAT 9223372036854775807 key is 9223372036854776 in Redis.
 void TtlGeneric(CommandContext& ctx, ArgList args, bool in_ms, bool absolute) {
   const auto entry = ctx.shard.keyspace().Find(args[1], ctx.now);
   CountLookup(ctx.shard, entry.has_value());
@@ -180,7 +181,7 @@ void TtlGeneric(CommandContext& ctx, ArgList args, bool in_ms, bool absolute) {
   int64_t ttl = absolute ? UnixMsFromDeadline(entry->deadline, ctx.now, WallMs(ctx.wall_us))
                          : entry->deadline - ctx.now;
   if (ttl < 0) ttl = 0;
-  if (!in_ms) ttl = static_cast<int64_t>(static_cast<uint64_t>(ttl) + 500) / 1000;
+  if (!in_ms) ttl = ttl / 1000 + (ttl % 1000 + 500) / 1000;
   ctx.reply.Integer(ttl);
 }
 

@@ -48,7 +48,8 @@ ExpireKind ExpireKindOf(std::string_view opt) {
 // The expire value is not parsed here: Redis reports syntax errors before number errors.
 bool ParseSetParams(ArgCursor& cursor, SetParams* params) {
   while (cursor.HasNext()) {
-    const std::string_view opt = cursor.Next();
+    // Redis compares options as C strings (opt[2] == '\0', strcasecmp): "NX\0junk" is NX.
+    const std::string_view opt = CStringPrefix(cursor.Next());
     if (EqualsIgnoreCase(opt, "NX")) {
       params->nx = true;
     } else if (EqualsIgnoreCase(opt, "XX")) {
