@@ -1,0 +1,205 @@
+// Randomized differential test: Keyspace against a std::map model with the same expiry rules.
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "locknode/keyspace/keyspace.h"
+
+namespace locknode::keyspace {
+namespace {
+
+struct ModelEntry {
+  std::string value;
+  Millis deadline;
+};
+
+// The specification, written the obvious way.
+class Model {
+ public:
+  // Lazy expiry, exactly as the keyspace does it.
+  ModelEntry* Live(const std::string& k, Millis now) {
+    auto it = map_.find(k);
+    if (it == map_.end()) return nullptr;
+    if (now > it->second.deadline) {
+      map_.erase(it);
+      ++expired_;
+      return nullptr;
+    }
+    return &it->second;
+  }
+  bool Set(const std::string& k, const std::string& v, SetCond c, TtlMode t, Millis d, Millis now) {
+    ModelEntry* e = Live(k, now);
+    if ((c == SetCond::kIfAbsent && e) || (c == SetCond::kIfPresent && !e)) return false;
+    if (t == TtlMode::kAt && d <= now) {
+      map_.erase(k);
+      return true;
+    }
+    const Millis nd =
+        t == TtlMode::kAt ? d : (t == TtlMode::kKeep && e ? e->deadline : kNoDeadline);
+    map_[k] = ModelEntry{v, nd};
+    return true;
+  }
+  bool SetDeadline(const std::string& k, Millis d, Millis now) {
+    ModelEntry* e = Live(k, now);
+    if (!e) return false;
+    if (d != kNoDeadline && d <= now) {
+      map_.erase(k);
+    } else {
+      e->deadline = d;
+    }
+    return true;
+  }
+  // Drops everything expired at `now` (what an unlimited ExpireDue does).
+  void Purge(Millis now) {
+    std::erase_if(map_, [&](const auto& kv) {
+      const bool gone = now > kv.second.deadline;
+      expired_ += gone ? 1 : 0;
+      return gone;
+    });
+  }
+  size_t volatile_count() const {
+    return static_cast<size_t>(std::count_if(map_.begin(), map_.end(), [](const auto& kv) {
+      return kv.second.deadline != kNoDeadline;
+    }));
+  }
+  std::map<std::string, ModelEntry>& map() { return map_; }
+  uint64_t expired() const { return expired_; }
+
+ private:
+  std::map<std::string, ModelEntry> map_;
+  uint64_t expired_ = 0;
+};
+
+class KeyspaceModelTest : public ::testing::TestWithParam<uint32_t> {
+ protected:
+  std::string RandomKey() {
+    std::string k = "key:" + std::to_string(rng_() % 100'000);
+    if (rng_() % 16 == 0) k.push_back('\0');  // binary-safe: "key:1" and "key:1\0" differ
+    return k;
+  }
+  std::string RandomValue() {
+    // Mostly 36-byte tokens (in-place overwrite), sometimes other lengths (reallocation).
+    const size_t len = rng_() % 4 == 0 ? rng_() % 50 : 36;
+    std::string v(len, 'a');
+    for (char& c : v) c = static_cast<char>('a' + rng_() % 3);  // collisions for CompareAnd*
+    return v;
+  }
+  Millis RandomDeadline() {
+    switch (rng_() % 6) {
+      case 0:
+        return now_ - static_cast<Millis>(rng_() % 3);  // already past / == now
+      case 1:
+        return kNoDeadline;
+      case 2:
+        return now_ + static_cast<Millis>(rng_() % (1LL << 34));  // beyond the wheel's range
+      default:
+        return now_ + static_cast<Millis>(rng_() % 5'000);
+    }
+  }
+
+  void CheckFind(const std::string& k) {
+    const ModelEntry* want = model_.Live(k, now_);
+    const std::optional<EntryView> got = ks_.Find(k, now_);
+    ASSERT_EQ(got.has_value(), want != nullptr) << k;
+    if (want) {
+      ASSERT_EQ(got->value, want->value);
+      ASSERT_EQ(got->deadline, want->deadline);
+    }
+  }
+
+  // NextDeadline is never later than the deadline of a key the keyspace must still hold (keys
+  // not yet due; due ones may already have been reclaimed while the model still has them).
+  void CheckNextDeadline() {
+    const std::optional<Millis> next = ks_.NextDeadline();
+    for (const auto& [k, e] : model_.map()) {
+      if (e.deadline == kNoDeadline || e.deadline < now_) continue;
+      ASSERT_TRUE(next.has_value());
+      ASSERT_LE(*next, e.deadline);
+    }
+  }
+
+  void CheckDrained() {
+    while (ks_.ExpireDue(now_, 1000) == 1000) {
+    }
+    model_.Purge(now_);
+    ASSERT_EQ(ks_.size(), model_.map().size());
+    ASSERT_EQ(ks_.expires_count(), model_.volatile_count());
+    ASSERT_EQ(ks_.expired_total(), model_.expired());
+  }
+
+  std::mt19937_64 rng_{GetParam()};
+  Millis now_ = 5'000'000;
+  Keyspace ks_{now_};
+  Model model_;
+};
+
+TEST_P(KeyspaceModelTest, MatchesMapModel) {
+  const TtlMode ttls[] = {TtlMode::kClear, TtlMode::kKeep, TtlMode::kAt};
+  const SetCond conds[] = {SetCond::kAlways, SetCond::kIfAbsent, SetCond::kIfPresent};
+  for (int op = 0; op < 200'000; ++op) {
+    const std::string k = RandomKey();
+    switch (rng_() % 12) {
+      case 0:
+      case 1:
+      case 2:
+      case 3: {
+        const std::string v = RandomValue();
+        const SetCond c = conds[rng_() % 3];
+        const TtlMode t = ttls[rng_() % 3];
+        const Millis d = t == TtlMode::kAt ? RandomDeadline() : kNoDeadline;
+        const bool want = model_.Set(k, v, c, t, d, now_);
+        ASSERT_EQ(ks_.Set(k, v, c, t, d, now_), want);
+        break;
+      }
+      case 4:
+        ASSERT_EQ(ks_.Erase(k, now_), model_.Live(k, now_) != nullptr && model_.map().erase(k));
+        break;
+      case 5: {
+        const Millis d = RandomDeadline();
+        ASSERT_EQ(ks_.SetDeadline(k, d, now_), model_.SetDeadline(k, d, now_));
+        break;
+      }
+      case 6: {
+        const std::string token = RandomValue();
+        const ModelEntry* e = model_.Live(k, now_);
+        const bool match = e != nullptr && e->value == token;
+        if (match) model_.map().erase(k);
+        ASSERT_EQ(ks_.CompareAndDelete(k, token, now_), match);
+        break;
+      }
+      case 7: {
+        const std::string token = RandomValue();
+        const Millis d = RandomDeadline();
+        const ModelEntry* e = model_.Live(k, now_);
+        const bool match = e != nullptr && e->value == token;
+        if (match) model_.SetDeadline(k, d, now_);
+        ASSERT_EQ(ks_.CompareAndSetDeadline(k, token, d, now_), match);
+        break;
+      }
+      case 8:
+        // A small budget: reclaims some expired keys, which the model finds lazily later.
+        ks_.ExpireDue(now_, rng_() % 50);
+        break;
+      case 9:
+        now_ += static_cast<Millis>(rng_() % (rng_() % 100 == 0 ? 100'000 : 20));
+        break;
+      default:
+        CheckFind(k);
+        break;
+    }
+    if (op % 40'000 == 39'999) CheckDrained();
+    if (op % 10'000 == 0) CheckNextDeadline();
+  }
+  CheckDrained();
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, KeyspaceModelTest, ::testing::Values(1u, 2u));
+
+}  // namespace
+}  // namespace locknode::keyspace

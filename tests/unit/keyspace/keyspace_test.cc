@@ -1,0 +1,236 @@
+#include "locknode/keyspace/keyspace.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+
+#include <gtest/gtest.h>
+
+namespace locknode::keyspace {
+namespace {
+
+using namespace std::string_view_literals;
+
+constexpr Millis kT = 1'000'000;
+
+class KeyspaceTest : public ::testing::Test {
+ protected:
+  bool Set(std::string_view k, std::string_view v, SetCond c = SetCond::kAlways,
+           TtlMode t = TtlMode::kClear, Millis deadline = kNoDeadline) {
+    return ks_.Set(k, v, c, t, deadline, now_);
+  }
+  std::optional<std::string> Get(std::string_view k) {
+    auto e = ks_.Find(k, now_);
+    if (!e) return std::nullopt;
+    return std::string(e->value);
+  }
+  Millis DeadlineOf(std::string_view k) { return ks_.Find(k, now_).value().deadline; }
+
+  Millis now_ = kT;
+  Keyspace ks_{kT};
+};
+
+TEST_F(KeyspaceTest, PlainSetGetErase) {
+  EXPECT_FALSE(ks_.Exists("a", now_));
+  EXPECT_TRUE(Set("a", "1"));
+  EXPECT_EQ(Get("a"), "1");
+  EXPECT_EQ(DeadlineOf("a"), kNoDeadline);
+  EXPECT_EQ(ks_.size(), 1u);
+  EXPECT_EQ(ks_.expires_count(), 0u);
+  EXPECT_TRUE(ks_.Erase("a", now_));
+  EXPECT_FALSE(ks_.Erase("a", now_));
+  EXPECT_EQ(ks_.size(), 0u);
+}
+
+TEST_F(KeyspaceTest, ConditionsNxXx) {
+  EXPECT_FALSE(Set("k", "v", SetCond::kIfPresent));  // XX on a missing key
+  EXPECT_FALSE(ks_.Exists("k", now_));
+  EXPECT_TRUE(Set("k", "v1", SetCond::kIfAbsent));
+  EXPECT_FALSE(Set("k", "v2", SetCond::kIfAbsent));  // NX on a present key: unchanged
+  EXPECT_EQ(Get("k"), "v1");
+  EXPECT_TRUE(Set("k", "v3", SetCond::kIfPresent));
+  EXPECT_EQ(Get("k"), "v3");
+}
+
+TEST_F(KeyspaceTest, NxSucceedsOnExpiredKey) {
+  EXPECT_TRUE(Set("k", "old", SetCond::kIfAbsent, TtlMode::kAt, kT + 10));
+  now_ = kT + 11;
+  EXPECT_TRUE(Set("k", "new", SetCond::kIfAbsent, TtlMode::kAt, kT + 100));
+  EXPECT_EQ(Get("k"), "new");
+  EXPECT_EQ(ks_.expired_total(), 1u);
+  EXPECT_EQ(ks_.expires_count(), 1u);
+  now_ = kT + 101;
+  EXPECT_FALSE(Set("k", "x", SetCond::kIfPresent));  // XX on an expired key fails
+}
+
+// Every (cond, ttl) pair against a missing, a persistent and a volatile key.
+TEST_F(KeyspaceTest, EveryCondAndTtlCombination) {
+  const SetCond conds[] = {SetCond::kAlways, SetCond::kIfAbsent, SetCond::kIfPresent};
+  const TtlMode ttls[] = {TtlMode::kClear, TtlMode::kKeep, TtlMode::kAt};
+  enum Prior { kMissing, kPersistent, kVolatile };
+  for (SetCond c : conds) {
+    for (TtlMode t : ttls) {
+      for (Prior p : {kMissing, kPersistent, kVolatile}) {
+        SCOPED_TRACE(testing::Message() << int(c) << "/" << int(t) << "/" << int(p));
+        ks_.Clear();
+        if (p == kPersistent) Set("k", "old");
+        if (p == kVolatile) Set("k", "old", SetCond::kAlways, TtlMode::kAt, kT + 500);
+        const bool present = p != kMissing;
+        const bool should = c == SetCond::kAlways || (c == SetCond::kIfAbsent) == !present;
+        EXPECT_EQ(Set("k", "newval", c, t, kT + 900), should);
+        if (!should) {
+          EXPECT_EQ(Get("k"), present ? std::optional<std::string>("old") : std::nullopt);
+          continue;
+        }
+        EXPECT_EQ(Get("k"), "newval");
+        Millis want = kNoDeadline;
+        if (t == TtlMode::kAt) want = kT + 900;
+        if (t == TtlMode::kKeep && p == kVolatile) want = kT + 500;
+        EXPECT_EQ(DeadlineOf("k"), want);
+        EXPECT_EQ(ks_.expires_count(), want == kNoDeadline ? 0u : 1u);
+        EXPECT_EQ(ks_.NextDeadline().has_value(), want != kNoDeadline);
+      }
+    }
+  }
+}
+
+TEST_F(KeyspaceTest, LazyExpiryBoundary) {
+  Set("k", "v", SetCond::kAlways, TtlMode::kAt, kT + 100);
+  now_ = kT + 100;  // now == deadline: still live (Redis: expired iff now > when)
+  EXPECT_EQ(Get("k"), "v");
+  EXPECT_EQ(ks_.size(), 1u);
+  now_ = kT + 101;
+  EXPECT_EQ(Get("k"), std::nullopt);
+  EXPECT_EQ(ks_.size(), 0u);  // removed on the lookup
+  EXPECT_EQ(ks_.expires_count(), 0u);
+  EXPECT_EQ(ks_.expired_total(), 1u);
+  EXPECT_EQ(ks_.NextDeadline(), std::nullopt);  // its wheel hook was cancelled
+}
+
+TEST_F(KeyspaceTest, SetWithPastDeadlineDeletesButSucceeds) {
+  Set("k", "v");
+  EXPECT_TRUE(Set("k", "w", SetCond::kAlways, TtlMode::kAt, kT));  // deadline == now
+  EXPECT_FALSE(ks_.Exists("k", now_));
+  EXPECT_TRUE(Set("m", "w", SetCond::kIfAbsent, TtlMode::kAt, kT - 5));
+  EXPECT_EQ(ks_.size(), 0u);
+  EXPECT_EQ(ks_.expired_total(), 0u);  // explicit deletion, not expiry
+}
+
+TEST_F(KeyspaceTest, OverwriteClearsOldDeadline) {
+  Set("k", "v", SetCond::kAlways, TtlMode::kAt, kT + 10);
+  Set("k", "longer value");  // plain SET: reallocates (new length) and drops the TTL
+  EXPECT_EQ(DeadlineOf("k"), kNoDeadline);
+  EXPECT_EQ(ks_.expires_count(), 0u);
+  EXPECT_EQ(ks_.NextDeadline(), std::nullopt);
+  now_ = kT + 1'000;
+  EXPECT_EQ(ks_.ExpireDue(now_, 100), 0u);
+  EXPECT_EQ(Get("k"), "longer value");
+}
+
+TEST_F(KeyspaceTest, KeepTtlAcrossReallocation) {
+  Set("k", "a", SetCond::kAlways, TtlMode::kAt, kT + 50);
+  Set("k", "a much longer value than before", SetCond::kAlways, TtlMode::kKeep);
+  Set("k", "b", SetCond::kAlways, TtlMode::kKeep);
+  EXPECT_EQ(DeadlineOf("k"), kT + 50);
+  EXPECT_EQ(ks_.expires_count(), 1u);
+  // The re-linked hook of the reallocated entry still reclaims it.
+  EXPECT_EQ(ks_.ExpireDue(kT + 51, 10), 1u);
+  EXPECT_EQ(ks_.size(), 0u);
+  EXPECT_EQ(ks_.expired_total(), 1u);
+}
+
+TEST_F(KeyspaceTest, PersistAndSetDeadline) {
+  EXPECT_FALSE(ks_.SetDeadline("nope", kT + 5, now_));
+  Set("k", "v");
+  EXPECT_TRUE(ks_.SetDeadline("k", kT + 5, now_));
+  EXPECT_EQ(DeadlineOf("k"), kT + 5);
+  EXPECT_EQ(ks_.NextDeadline(), kT + 5);
+  EXPECT_TRUE(ks_.SetDeadline("k", kNoDeadline, now_));  // PERSIST
+  EXPECT_EQ(DeadlineOf("k"), kNoDeadline);
+  EXPECT_EQ(ks_.expires_count(), 0u);
+  EXPECT_EQ(ks_.NextDeadline(), std::nullopt);
+  EXPECT_TRUE(ks_.SetDeadline("k", kT, now_));  // PEXPIRE k 0: deletes, replies 1
+  EXPECT_FALSE(ks_.Exists("k", now_));
+  EXPECT_EQ(ks_.expired_total(), 0u);
+}
+
+TEST_F(KeyspaceTest, CompareAndDelete) {
+  Set("lock", "token-1", SetCond::kIfAbsent, TtlMode::kAt, kT + 30'000);
+  EXPECT_FALSE(ks_.CompareAndDelete("lock", "token-2", now_));
+  EXPECT_FALSE(ks_.CompareAndDelete("lock", "token-", now_));
+  EXPECT_FALSE(ks_.CompareAndDelete("other", "token-1", now_));
+  EXPECT_TRUE(ks_.CompareAndDelete("lock", "token-1", now_));
+  EXPECT_FALSE(ks_.Exists("lock", now_));
+  EXPECT_EQ(ks_.expires_count(), 0u);
+  EXPECT_EQ(ks_.NextDeadline(), std::nullopt);
+  // An expired lock cannot be released by its old holder.
+  Set("lock", "t", SetCond::kAlways, TtlMode::kAt, kT + 1);
+  now_ = kT + 2;
+  EXPECT_FALSE(ks_.CompareAndDelete("lock", "t", now_));
+}
+
+TEST_F(KeyspaceTest, CompareAndSetDeadline) {
+  Set("lock", "tok", SetCond::kAlways, TtlMode::kAt, kT + 100);
+  EXPECT_FALSE(ks_.CompareAndSetDeadline("lock", "bad", kT + 500, now_));
+  EXPECT_EQ(DeadlineOf("lock"), kT + 100);
+  EXPECT_TRUE(ks_.CompareAndSetDeadline("lock", "tok", kT + 500, now_));
+  EXPECT_EQ(DeadlineOf("lock"), kT + 500);
+  now_ = kT + 200;  // past the old deadline, before the new one
+  EXPECT_EQ(ks_.ExpireDue(now_, 10), 0u);
+  EXPECT_EQ(Get("lock"), "tok");
+  EXPECT_TRUE(ks_.CompareAndSetDeadline("lock", "tok", now_, now_));  // past: deletes
+  EXPECT_FALSE(ks_.Exists("lock", now_));
+}
+
+TEST_F(KeyspaceTest, ExpireDueReclaimsWithBudget) {
+  for (int i = 0; i < 25; ++i) {
+    Set("k" + std::to_string(i), "v", SetCond::kAlways, TtlMode::kAt, kT + 10 + i % 5);
+  }
+  Set("persist", "v");
+  Set("later", "v", SetCond::kAlways, TtlMode::kAt, kT + 1'000'000);
+  EXPECT_EQ(ks_.ExpireDue(kT + 10, 100), 0u);
+  EXPECT_EQ(ks_.ExpireDue(kT + 100, 10), 10u);  // == budget: come back for more
+  EXPECT_EQ(ks_.size(), 17u);
+  EXPECT_EQ(ks_.ExpireDue(kT + 100, 10), 10u);
+  EXPECT_EQ(ks_.ExpireDue(kT + 100, 10), 5u);
+  EXPECT_EQ(ks_.ExpireDue(kT + 100, 10), 0u);
+  EXPECT_EQ(ks_.size(), 2u);
+  EXPECT_EQ(ks_.expires_count(), 1u);
+  EXPECT_EQ(ks_.expired_total(), 25u);
+  ASSERT_TRUE(ks_.NextDeadline().has_value());
+  EXPECT_LE(*ks_.NextDeadline(), kT + 1'000'000);
+}
+
+TEST_F(KeyspaceTest, BinaryKeysAndValues) {
+  const std::string_view k1 = "a\0b"sv;
+  const std::string_view k2 = "a\0c"sv;
+  const std::string_view v = "\0\xff\0"sv;
+  Set(k1, v);
+  Set(k2, "");
+  EXPECT_EQ(Get(k1), std::string(v));
+  EXPECT_EQ(Get(k2), "");
+  EXPECT_FALSE(ks_.Exists("a"sv, now_));
+  EXPECT_TRUE(Set(""sv, "empty key"));
+  EXPECT_EQ(Get(""sv), "empty key");
+  EXPECT_EQ(ks_.size(), 3u);
+  EXPECT_TRUE(ks_.CompareAndDelete(k1, v, now_));
+  EXPECT_EQ(ks_.size(), 2u);
+}
+
+TEST_F(KeyspaceTest, ClearDropsEverything) {
+  Set("a", "1", SetCond::kAlways, TtlMode::kAt, kT + 5);
+  Set("b", "2");
+  ks_.Clear();
+  EXPECT_EQ(ks_.size(), 0u);
+  EXPECT_EQ(ks_.expires_count(), 0u);
+  EXPECT_EQ(ks_.NextDeadline(), std::nullopt);
+  EXPECT_EQ(ks_.ExpireDue(kT + 100, 10), 0u);
+  Set("a", "3", SetCond::kAlways, TtlMode::kAt, kT + 5);
+  EXPECT_EQ(ks_.ExpireDue(kT + 100, 10), 1u);
+}
+
+}  // namespace
+}  // namespace locknode::keyspace
