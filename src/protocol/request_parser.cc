@@ -164,8 +164,10 @@ RequestParser::Status RequestParser::Parse(std::span<char> data, size_t* consume
 RequestParser::LineScan RequestParser::FindLineEnd(std::span<const char> data, size_t start,
                                                    char terminator, size_t* at) {
   const size_t pending = data.size() - start;
+  // Clamped so that `+ 1` cannot wrap and a line always fits the 32-bit offsets.
+  const size_t max_line = std::min(limits_.max_inline_len, kMaxRequestBytes);
   if (!stalled_) {
-    const size_t limit = start + std::min(pending, limits_.max_inline_len + 1);
+    const size_t limit = start + (pending > max_line ? max_line + 1 : pending);
     const size_t from = std::max(scan_, start);
     const char* base = data.data();
     const void* found = from < limit ? std::memchr(base + from, terminator, limit - from) : nullptr;
@@ -178,7 +180,7 @@ RequestParser::LineScan RequestParser::FindLineEnd(std::span<const char> data, s
     }
     scan_ = end;
   }
-  return pending > limits_.max_inline_len ? LineScan::kTooBig : LineScan::kNeedMore;
+  return pending > max_line ? LineScan::kTooBig : LineScan::kNeedMore;
 }
 
 RequestParser::Status RequestParser::ParseMultibulk(std::span<char> data, size_t* consumed) {
