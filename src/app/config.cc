@@ -1,0 +1,115 @@
+// Configuration: CLI11 flags over a config file over Config's defaults, validated once.
+#include "locknode/app/config.h"
+
+#include <cstdint>
+#include <limits>
+#include <sstream>
+#include <string_view>
+
+#include <CLI/CLI.hpp>
+
+namespace locknode::app {
+
+namespace {
+
+// Parser offsets are 32-bit (protocol::ArgRef), so no request may be 4 GiB or more.
+constexpr int64_t kMaxRequestBytes = std::numeric_limits<uint32_t>::max();
+
+void AddOptions(CLI::App& cli, Config* c, CliRequest* request) {
+  cli.set_config("--config", "", "Read options from this file (name = value lines)");
+  cli.set_version_flag("--version", "locknode " LOCKNODE_VERSION);
+  cli.add_option("--bind", c->bind, "Addresses to listen on, space-separated")
+      ->capture_default_str();
+  cli.add_option("--port", c->port, "TCP port; 0 picks a free one")->capture_default_str();
+  cli.add_option("--port-file", c->port_file, "Write the bound port to this file");
+  cli.add_option("--maxclients", c->maxclients, "Maximum simultaneous clients")
+      ->capture_default_str();
+  cli.add_option("--timeout", c->timeout, "Close clients idle this many seconds; 0 = never")
+      ->capture_default_str();
+  cli.add_option("--requirepass", c->requirepass, "Password clients must AUTH with");
+  const CLI::AsSizeValue size_units(/*kb_is_1000=*/false);
+  cli.add_option("--proto-max-bulk-len", c->proto_max_bulk_len, "Largest bulk argument")
+      ->transform(size_units)
+      ->capture_default_str();
+  cli.add_option("--client-query-buffer-limit", c->client_query_buffer_limit,
+                 "Largest pending request per client")
+      ->transform(size_units)
+      ->capture_default_str();
+  cli.add_option("--proto-max-multibulk-len", c->proto_max_multibulk_len,
+                 "Most arguments in one request")
+      ->capture_default_str();
+  cli.add_option("--loglevel,--log-level", c->log_level,
+                 "trace|debug|info|warn|error|critical|off (or Redis's verbose|notice|warning)")
+      ->capture_default_str();
+  cli.add_flag("--dump-config", request->dump_config, "Print the effective configuration, exit")
+      ->configurable(false);
+}
+
+void Require(bool ok, std::string_view option, std::string_view rule) {
+  if (!ok) throw ConfigError(std::string(option) + " must be " + std::string(rule));
+}
+
+bool LooksNumeric(const std::string& s) {
+  if (s.empty()) return false;
+  const size_t start = s[0] == '-' ? 1 : 0;
+  return start < s.size() && s.find_first_not_of("0123456789", start) == std::string::npos;
+}
+
+}  // namespace
+
+std::string_view NormalizeLogLevel(std::string_view name) {
+  // spdlog's names, plus Redis's loglevel words so a Redis-style file works unchanged.
+  for (std::string_view known : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+    if (name == known) return known;
+  }
+  if (name == "verbose") return "debug";
+  if (name == "notice") return "info";
+  if (name == "warning") return "warn";
+  return {};
+}
+
+CliRequest ParseCommandLine(CLI::App& cli, int argc, const char* const* argv, Config* config) {
+  CliRequest request;
+  AddOptions(cli, config, &request);
+  cli.parse(argc, argv);
+  const CLI::Option* file = cli.get_config_ptr();
+  if (file != nullptr && file->count() > 0) config->config_file = file->as<std::string>();
+  ValidateConfig(*config);
+  return request;
+}
+
+void ValidateConfig(const Config& c) {
+  Require(c.bind.find_first_not_of(' ') != std::string::npos, "bind", "at least one address");
+  Require(c.port >= 0 && c.port <= 65535, "port", "between 0 and 65535");
+  Require(c.maxclients >= 1, "maxclients", "at least 1");
+  Require(c.timeout >= 0, "timeout", "0 (never) or a number of seconds");
+  Require(c.proto_max_bulk_len >= 1 && c.proto_max_bulk_len < kMaxRequestBytes,
+          "proto-max-bulk-len", "between 1 and 4294967294");
+  Require(c.client_query_buffer_limit >= 1 && c.client_query_buffer_limit <= kMaxRequestBytes,
+          "client-query-buffer-limit", "between 1 and 4294967295");
+  Require(c.proto_max_multibulk_len >= 1 &&
+              c.proto_max_multibulk_len <= std::numeric_limits<int32_t>::max(),
+          "proto-max-multibulk-len", "between 1 and 2147483647");
+  Require(!NormalizeLogLevel(c.log_level).empty(), "loglevel",
+          "one of trace, debug, info, warn, error, critical, off, verbose, notice, warning");
+}
+
+std::string DumpConfig(const CLI::App& cli, const Config& config) {
+  std::ostringstream out;
+  out << "# locknode " LOCKNODE_VERSION " effective configuration\n";
+  if (!config.config_file.empty()) out << "# loaded from " << config.config_file << "\n";
+  for (const auto& [name, value] : ConfigEntries(config)) {
+    const bool settable = cli.get_option_no_throw("--" + name) != nullptr;
+    if (!settable) out << "# (fixed) ";
+    out << name << " = ";
+    if (LooksNumeric(value)) {
+      out << value << "\n";
+    } else {
+      out << '"' << value << "\"\n";
+    }
+  }
+  if (!config.port_file.empty()) out << "port-file = \"" << config.port_file << "\"\n";
+  return out.str();
+}
+
+}  // namespace locknode::app

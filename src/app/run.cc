@@ -1,0 +1,47 @@
+// Wiring: one io_context on one thread, the server, the shard, signals.
+#include "locknode/app/run.h"
+
+#include <csignal>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include "locknode/base/clock.h"
+#include "locknode/command/dispatcher.h"
+#include "locknode/command/shard.h"
+#include "locknode/net/server.h"
+
+namespace locknode::app {
+
+void LogBanner(const Config& config, const net::Server& server);  // logging.cc
+
+int Run(const Config& config) {
+  SetupLogging(config);
+  // Asio sends with MSG_NOSIGNAL already; this also covers any other write to a closed pipe.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  boost::asio::io_context io(/*concurrency_hint=*/1);  // one thread: no locks (GUIDE §2.6)
+  const SteadyClock clock;
+  net::Server server(io, config, clock);
+  command::Shard shard(config, clock, &server);
+  command::Dispatcher dispatcher(shard);
+  server.Bind();
+  LogBanner(config, server);
+
+  // Without a SIGTERM handler a container stop waits 10 s and then SIGKILLs (CONTAINERS.md).
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&server](const boost::system::error_code& ec, int signal_number) {
+    if (ec) return;
+    spdlog::info("received {}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+    server.Shutdown();
+  });
+
+  server.Start(dispatcher);
+  spdlog::info("ready to accept connections");
+  io.run();
+  spdlog::info("bye");
+  return 0;
+}
+
+}  // namespace locknode::app

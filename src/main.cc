@@ -1,0 +1,34 @@
+// locknode: a Redis-protocol lock server. Everything lives in app; main only maps startup
+// failures to exit codes.
+#include <cstdio>
+#include <system_error>
+
+#include <CLI/App.hpp>
+#include <spdlog/spdlog.h>
+
+#include "locknode/app/config.h"
+#include "locknode/app/run.h"
+
+int main(int argc, char** argv) {
+  locknode::Config config;
+  CLI::App cli("locknode: a Redis-protocol lock server", "locknode");
+  locknode::app::CliRequest request;
+  try {
+    request = locknode::app::ParseCommandLine(cli, argc, argv, &config);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e) == 0 ? 0 : 1;  // --help/--version print and succeed
+  } catch (const locknode::app::ConfigError& e) {
+    std::fprintf(stderr, "locknode: invalid configuration: %s\n", e.what());
+    return 1;
+  }
+  if (request.dump_config) {
+    std::fputs(locknode::app::DumpConfig(cli, config).c_str(), stdout);
+    return 0;
+  }
+  try {
+    return locknode::app::Run(config);
+  } catch (const std::system_error& e) {  // bind/listen failure, port file
+    spdlog::error("startup failed: {}", e.what());
+    return 1;
+  }
+}
