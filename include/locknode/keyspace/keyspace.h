@@ -62,12 +62,17 @@ class Keyspace {
   bool CompareAndSetDeadline(std::string_view key, std::string_view token, Millis deadline,
                              Millis now);
 
-  // Wheel-driven reclamation of at most `budget` keys whose deadline has passed. Returns the
-  // number reclaimed (== budget means more may be due).
+  // Wheel-driven reclamation of at most `budget` keys whose deadline has passed (deadline < now).
+  // Returns the number reclaimed: min(budget, keys due), so == budget means more may be due.
+  // Cost O(reclaimed + wheel slots cascaded), independent of how long the keyspace sat idle.
   size_t ExpireDue(Millis now, size_t budget);
-  // When ExpireDue next has work, or nullopt if no key has a deadline.
+  // When ExpireDue next may have work, or nullopt if no key has a deadline: a value D <= every
+  // stored deadline, so ExpireDue(now) with now > D is the first call that can reclaim anything.
+  // D may be a wheel-slot boundary earlier than any deadline (ExpireDue then reclaims 0 and the
+  // owner re-arms at the new NextDeadline()). Arm one OS timer at D + 1. O(1) (bitmap scan).
   std::optional<Millis> NextDeadline() const;
 
+  // Deletes every key (FLUSHALL); not counted in expired_total. O(size).
   void Clear();
   size_t size() const;           // keys stored, including expired ones not yet reclaimed (DBSIZE)
   size_t expires_count() const;  // keys with a deadline
