@@ -71,15 +71,16 @@ class HintParser {
     return seq;
   }
 
-  // "[x ...]" right after x marks x multiple; any other "[...]" is an optional group.
+  // "[x ...]" right after x marks x multiple, "[a b ...]" after a b makes a multiple block of
+  // them (CONFIG SET "parameter value [parameter value ...]"); any other "[...]" is optional.
   void Bracket(std::vector<DocArg>* seq) {
     const size_t close = s_.find(']', pos_);
     const std::string_view inner = close == std::string_view::npos
                                        ? std::string_view()
                                        : s_.substr(pos_ + 1, close - pos_ - 1);
-    if (!seq->empty() && inner.size() > 4 && inner.substr(inner.size() - 4) == " ..." &&
+    if (inner.size() > 4 && inner.substr(inner.size() - 4) == " ..." &&
         inner.find('[') == std::string_view::npos) {
-      seq->back().multiple = true;
+      if (!MarkRepeated(seq, inner.substr(0, inner.size() - 4))) ok_ = false;
       pos_ = close + 1;
       return;
     }
@@ -92,6 +93,27 @@ class HintParser {
     ++pos_;
     group.optional = true;
     seq->push_back(std::move(group));
+  }
+
+  // Finds the trailing items of `seq` that render as `repeated` and marks them multiple.
+  static bool MarkRepeated(std::vector<DocArg>* seq, std::string_view repeated) {
+    size_t words = 1;
+    for (char c : repeated) words += c == ' ' ? 1 : 0;
+    if (seq->size() < words) return false;
+    const std::vector<DocArg> tail(seq->end() - static_cast<std::ptrdiff_t>(words), seq->end());
+    if (RenderArguments(tail) != repeated) return false;
+    if (words == 1) {
+      seq->back().multiple = true;
+      return true;
+    }
+    DocArg block;
+    block.name = tail[0].name;
+    block.type = "block";
+    block.multiple = true;
+    block.children = tail;
+    seq->resize(seq->size() - words);
+    seq->push_back(std::move(block));
+    return true;
   }
 
   std::string_view Word() {

@@ -1,0 +1,288 @@
+// CLIENT and its subcommands (split from conn_cmds.cc for size). SETNAME/GETNAME/ID/INFO/LIST
+// follow Redis 7.0.15; SETINFO follows Redis 7.2 (COMPAT §0 finding 3: go-redis 9.5.0 fails the
+// connection if it errors). MAINT_NOTIFICATIONS, CAPA and NO-TOUCH are not rows, so they get
+// Redis 7.0's own answer, "unknown subcommand", which every client that sends them ignores.
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "locknode/base/strings.h"
+#include "locknode/command/client_state.h"
+#include "locknode/command/command_table.h"
+#include "locknode/command/shard.h"
+#include "locknode/protocol/errors.h"
+#include "locknode/protocol/reply_sink.h"
+
+#include "client_list.h"
+#include "conn_family.h"
+#include "subcommand_router.h"
+
+namespace locknode::command {
+namespace {
+
+namespace errors = protocol;
+
+void CmdClientSetName(CommandContext& ctx, ArgList args) {
+  if (!ValidClientAttr(args[2])) {
+    ctx.reply.Error(errors::kErrClientName);
+    return;
+  }
+  ctx.client.name = std::string(args[2]);  // "" clears the name, as in Redis
+  ctx.reply.Ok();
+}
+
+void CmdClientGetName(CommandContext& ctx, ArgList /*args*/) {
+  if (ctx.client.name.empty()) {
+    ctx.reply.Null();
+  } else {
+    ctx.reply.Bulk(ctx.client.name);
+  }
+}
+
+void CmdClientId(CommandContext& ctx, ArgList /*args*/) {
+  ctx.reply.Integer(static_cast<int64_t>(ctx.client.id));
+}
+
+void CmdClientSetInfo(CommandContext& ctx, ArgList args) {
+  // Redis 7.2 clientSetinfoCommand; absent from 7.0, but go-redis 9.5.0 fails the connection
+  // if it errors, so locknode answers like 7.2.
+  std::string* dest = nullptr;
+  if (EqualsIgnoreCase(args[2], "lib-name")) {
+    dest = &ctx.client.lib_name;
+  } else if (EqualsIgnoreCase(args[2], "lib-ver")) {
+    dest = &ctx.client.lib_ver;
+  } else {
+    ctx.reply.Error("ERR Unrecognized option '" + std::string(args[2]) + "'");
+    return;
+  }
+  if (!ValidClientAttr(args[3])) {
+    ctx.reply.Error("ERR " + std::string(args[2]) +
+                    " cannot contain spaces, newlines or special characters.");
+    return;
+  }
+  *dest = std::string(args[3]);
+  ctx.reply.Ok();
+}
+
+void CmdClientInfo(CommandContext& ctx, ArgList /*args*/) {
+  std::string line;
+  AppendClientInfo(ctx.client, ctx.now, &line);
+  ctx.reply.Verbatim(line);
+}
+
+// Which clients CLIENT LIST shows. Every locknode client is a "normal" one.
+struct ListFilter {
+  bool none = false;  // TYPE master/replica/pubsub: nothing matches
+  std::vector<uint64_t> ids;
+};
+
+bool ParseListFilter(CommandContext& ctx, ArgList args, ListFilter* filter) {
+  if (args.size() == 2) return true;
+  if (args.size() == 4 && EqualsIgnoreCase(args[2], "TYPE")) {
+    const std::string_view t = args[3];
+    if (EqualsIgnoreCase(t, "normal")) return true;
+    if (EqualsIgnoreCase(t, "master") || EqualsIgnoreCase(t, "replica") ||
+        EqualsIgnoreCase(t, "slave") || EqualsIgnoreCase(t, "pubsub")) {
+      filter->none = true;
+      return true;
+    }
+    ctx.reply.Error("ERR Unknown client type '" + std::string(t) + "'");
+    return false;
+  }
+  if (args.size() > 3 && EqualsIgnoreCase(args[2], "ID")) {
+    for (size_t i = 3; i < args.size(); ++i) {
+      const std::optional<int64_t> id = ParseInt64(args[i]);
+      if (!id || *id <= 0) {
+        ctx.reply.Error("ERR Invalid client ID");
+        return false;
+      }
+      filter->ids.push_back(static_cast<uint64_t>(*id));
+    }
+    return true;
+  }
+  ctx.reply.Error(errors::kErrSyntax);
+  return false;
+}
+
+void CmdClientList(CommandContext& ctx, ArgList args) {
+  ListFilter filter;
+  if (!ParseListFilter(ctx, args, &filter)) return;
+  std::string out;
+  auto add = [&](const ClientState& c) {
+    if (filter.none) return;
+    if (!filter.ids.empty() &&
+        std::find(filter.ids.begin(), filter.ids.end(), c.id) == filter.ids.end()) {
+      return;
+    }
+    AppendClientInfo(c, ctx.now, &out);
+  };
+  if (ctx.shard.control() != nullptr) {
+    ctx.shard.control()->ForEachClient(add);
+  } else {
+    add(ctx.client);  // unit tests: no server around, the caller is the only client
+  }
+  ctx.reply.Verbatim(out);
+}
+
+void CmdClientTracking(CommandContext& ctx, ArgList args) {
+  // locknode sends no invalidation messages, so accepting ON would let a client-side cache serve
+  // stale values forever. OFF (the state every connection is in) is accepted.
+  if (EqualsIgnoreCase(args[2], "off")) {
+    ctx.reply.Ok();
+  } else if (EqualsIgnoreCase(args[2], "on")) {
+    ctx.reply.Error("ERR CLIENT TRACKING ON is not supported by this server");
+  } else {
+    ctx.reply.Error(errors::kErrSyntax);
+  }
+}
+
+void CmdClientNoEvict(CommandContext& ctx, ArgList args) {
+  // Redis 7.0: ON|OFF -> +OK (locknode never evicts clients), anything else a syntax error.
+  if (EqualsIgnoreCase(args[2], "on") || EqualsIgnoreCase(args[2], "off")) {
+    ctx.reply.Ok();
+  } else {
+    ctx.reply.Error(errors::kErrSyntax);
+  }
+}
+
+void CmdClientHelp(CommandContext& ctx, ArgList /*args*/);
+
+constexpr uint32_t kClientFlags = kNoScript | kLoading;
+
+constexpr CommandSpec kClientSubcommands[] = {
+    {"setname",
+     3,
+     kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientSetName,
+     {},
+     "Set the current connection name",
+     "connection-name",
+     "connection"},
+    {"getname",
+     2,
+     kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientGetName,
+     {},
+     "Get the current connection name",
+     "",
+     "connection"},
+    {"id",
+     2,
+     kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientId,
+     {},
+     "Returns the client ID for the current connection",
+     "",
+     "connection"},
+    {"info",
+     2,
+     kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientInfo,
+     {},
+     "Returns information about the current client connection.",
+     "",
+     "connection"},
+    {"list",
+     -2,
+     kAdmin | kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientList,
+     {},
+     "Get the list of client connections",
+     "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]",
+     "connection"},
+    {"setinfo",
+     4,
+     kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientSetInfo,
+     {},
+     "Set client or connection specific info",
+     "LIB-NAME libname|LIB-VER libver",
+     "connection"},
+    {"tracking",
+     -3,
+     kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientTracking,
+     {},
+     "Enable or disable server assisted client side caching support",
+     "ON|OFF",
+     "connection"},
+    {"no-evict",
+     3,
+     kAdmin | kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientNoEvict,
+     {},
+     "Set client eviction mode for the current connection",
+     "ON|OFF",
+     "connection"},
+    {"help",
+     2,
+     kLoading,
+     0,
+     0,
+     0,
+     CmdClientHelp,
+     {},
+     "Show helpful text about the different subcommands",
+     "",
+     "connection"},
+};
+
+void CmdClientHelp(CommandContext& ctx, ArgList /*args*/) {
+  static constexpr std::string_view kLines[] = {
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "INFO",
+      "    Return information about the current client connection.",
+      "LIST [options ...]",
+      "    Return information about client connections. Options:",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Return clients of specified type.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "SETINFO <option> <value>",
+      "    Set client meta attr. Options are:",
+      "    * LIB-NAME: the client lib name.",
+      "    * LIB-VER: the client lib version.",
+      "NO-EVICT (ON|OFF)",
+      "    Protect current client connection from eviction.",
+  };
+  ReplyHelp(ctx, "CLIENT", kLines);
+}
+
+}  // namespace
+
+std::span<const CommandSpec> ClientSubcommands() { return kClientSubcommands; }
+
+void CmdClient(CommandContext& ctx, ArgList args) { RunSubcommand(ctx, args, kClientSubcommands); }
+
+}  // namespace locknode::command
