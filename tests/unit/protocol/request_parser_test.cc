@@ -14,6 +14,7 @@ namespace locknode::protocol {
 namespace {
 
 using Command = std::vector<std::string>;
+constexpr size_t kBigBulk = size_t{100} * 1024;
 using Status = RequestParser::Status;
 
 // A session-like input buffer: bytes are appended at the end; after each batch (kNeedMore) the
@@ -113,7 +114,7 @@ void ExpectSame(const Feeder& f, const Pipeline& p, const std::string& how) {
 }
 
 TEST(RequestParserSplit, WholeStreamGivesExpectedCommands) {
-  const Pipeline p = MixedPipeline(100 * 1024);
+  const Pipeline p = MixedPipeline(kBigBulk);
   Feeder f;
   f.Feed(p.bytes);
   ExpectSame(f, p, "whole");
@@ -135,14 +136,14 @@ TEST(RequestParserSplit, EveryOneAndTwoCutsOfSmallPipeline) {
 }
 
 TEST(RequestParserSplit, EveryCutAroundTheBigBulkAndEveryKilobyte) {
-  const Pipeline p = MixedPipeline(100 * 1024);
+  const Pipeline p = MixedPipeline(kBigBulk);
   const std::string_view s = p.bytes;
   const size_t big_at = s.find("$102400\r\n");
   ASSERT_NE(big_at, std::string_view::npos);
   std::vector<size_t> cuts;
   for (size_t i = 0; i <= s.size(); i += 1024) cuts.push_back(i);
   for (size_t i = 0; i < big_at + 64; ++i) cuts.push_back(i);
-  for (size_t i = big_at + 102400 - 64; i <= s.size(); ++i) cuts.push_back(i);
+  for (size_t i = big_at + kBigBulk - 64; i <= s.size(); ++i) cuts.push_back(i);
   for (const size_t cut : cuts) {
     Feeder f;
     f.Feed(s.substr(0, cut));
@@ -153,14 +154,14 @@ TEST(RequestParserSplit, EveryCutAroundTheBigBulkAndEveryKilobyte) {
 }
 
 TEST(RequestParserSplit, OneByteAtATime) {
-  const Pipeline p = MixedPipeline(100 * 1024);
+  const Pipeline p = MixedPipeline(kBigBulk);
   Feeder f;
   for (const char c : p.bytes) f.Feed(std::string_view(&c, 1));
   ExpectSame(f, p, "1 byte at a time");
 }
 
 TEST(RequestParserSplit, RandomChunks) {
-  const Pipeline p = MixedPipeline(100 * 1024);
+  const Pipeline p = MixedPipeline(kBigBulk);
   std::mt19937 rng(20240607);
   for (int round = 0; round < 40; ++round) {
     std::uniform_int_distribution<size_t> len(1, round % 2 ? 64 : 20000);
