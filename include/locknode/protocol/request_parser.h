@@ -36,8 +36,8 @@ struct ParserLimits {
 //     (realloc, memmove to the front), but must not change bytes already passed.
 //   * kComplete: one request; *consumed = its length in bytes, plus any ignored prefix (see
 //     kNeedMore) that preceded it. args() are offsets into `data` and stay valid until the next
-//     Parse. Inline arguments are unescaped in place, which is why
-//     `data` is mutable (the unescaped text is never longer than the escaped one).
+//     Parse. Inline arguments are unescaped in place, which is why `data` is mutable (the
+//     unescaped text is never longer than the escaped one).
 //   * kNeedMore: *consumed is the number of leading bytes that can be dropped because they held
 //     no request (Redis ignores empty inline lines and `*0`/`*-1` multibulks); usually 0.
 //   * kError: error() holds Redis's exact text with its code ("ERR Protocol error: invalid bulk
