@@ -132,6 +132,26 @@ TEST_F(StringCmdsTest, PastAbsoluteExpireSetsAndDeletes) {
   EXPECT_EQ(Run({"GET", "k"}), "$-1\r\n");
 }
 
+// The condition decides before a past deadline deletes anything (OBSERVED on 7.0.15).
+TEST_F(StringCmdsTest, PastAbsoluteExpireRespectsNxXx) {
+  EXPECT_EQ(Run({"SET", "k", "v"}), "+OK\r\n");
+  EXPECT_EQ(Run({"SET", "k", "v2", "EXAT", "1", "NX"}), "$-1\r\n");
+  EXPECT_EQ(Run({"GET", "k"}), "$1\r\nv\r\n");
+  EXPECT_EQ(Run({"SET", "k", "v2", "PXAT", "1", "XX"}), "+OK\r\n");
+  EXPECT_EQ(Run({"GET", "k"}), "$-1\r\n");
+  EXPECT_EQ(Run({"SET", "k", "v2", "PXAT", "1", "XX"}), "$-1\r\n");
+}
+
+TEST_F(StringCmdsTest, GetNxPxAcquiresAndRepliesNull) {
+  EXPECT_EQ(Run({"SET", "k", "v2", "PX", "100", "GET", "NX"}), "$-1\r\n");
+  EXPECT_EQ(Run({"PTTL", "k"}), ":100\r\n");
+  EXPECT_EQ(Run({"SET", "k", "v3", "XX", "KEEPTTL", "GET"}), "$2\r\nv2\r\n");
+  EXPECT_EQ(Run({"PTTL", "k"}), ":100\r\n");
+  EXPECT_EQ(Run({"GET", "k"}), "$2\r\nv3\r\n");
+  EXPECT_EQ(Run({"SET", "k", "v", "Px", "5", "pX", "10"}), "+OK\r\n");
+  EXPECT_EQ(Run({"PTTL", "k"}), ":10\r\n");
+}
+
 TEST_F(StringCmdsTest, GetOptionRepliesOldValueWhetherOrNotSet) {
   EXPECT_EQ(Run({"SET", "k", "v1"}), "+OK\r\n");
   EXPECT_EQ(Run({"SET", "k", "v2", "NX", "GET"}), "$2\r\nv1\r\n");
