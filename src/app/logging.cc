@@ -20,8 +20,9 @@ void SetupLogging(const Config& config) {
   spdlog::set_level(spdlog::level::from_str(std::string(level)));
 }
 
+void LogStarting() { spdlog::info("locknode {} starting, pid {}", LOCKNODE_VERSION, ::getpid()); }
+
 void LogBanner(const Config& config, const net::Server& server) {
-  spdlog::info("locknode {} starting, pid {}", LOCKNODE_VERSION, ::getpid());
   spdlog::info("config file: {}", config.config_file.empty() ? "(none)" : config.config_file);
   spdlog::info("bind {} port {}", config.bind, server.BoundPort());
   spdlog::info(

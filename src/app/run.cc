@@ -14,10 +14,9 @@
 
 namespace locknode::app {
 
-void LogBanner(const Config& config, const net::Server& server);  // logging.cc
-
 int Run(const Config& config) {
   SetupLogging(config);
+  LogStarting();
   // Asio sends with MSG_NOSIGNAL already; this also covers any other write to a closed pipe.
   std::signal(SIGPIPE, SIG_IGN);
 

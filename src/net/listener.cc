@@ -114,7 +114,7 @@ void Server::Reject(tcp::socket& socket) {
   // Redis acceptCommonHandler: a best-effort synchronous write of the error, then close.
   static constexpr std::string_view kReply = "-ERR max number of clients reached\r\n";
   ++dispatcher_->shard().stats().rejected_connections;
-  if (limit_log_.Allow(clock_.NowMs())) {
+  if (reject_log_.Allow(clock_.NowMs())) {
     spdlog::warn("rejecting connection: maxclients ({}) reached", config_.maxclients);
   }
   error_code ignored;

@@ -110,7 +110,7 @@ void Session::FinishBatch() {
   const auto limit = static_cast<size_t>(server_.config().client_query_buffer_limit);
   if (rbuf_.unparsed_size() >= limit) {
     // Redis closes such a client without a reply (client-query-buffer-limit).
-    if (server_.limit_log().Allow(server_.clock().NowMs())) {
+    if (server_.query_buffer_log().Allow(server_.clock().NowMs())) {
       spdlog::warn("closing client {} ({}): query buffer reached client-query-buffer-limit ({})",
                    client_.id, client_.peer, limit);
     }

@@ -2,10 +2,19 @@
 
 #include "locknode/base/config.h"
 
+namespace locknode::net {
+class Server;
+}
+
 namespace locknode::app {
 
 // Configures spdlog once: stderr, colored level (%^%l%$), level from config.log_level.
 void SetupLogging(const Config& config);
+
+// Startup banner at info: version and pid first, then (once bound) config file, the actual
+// bind:port, limits and clock source. Nothing else is logged at info until shutdown.
+void LogStarting();
+void LogBanner(const Config& config, const net::Server& server);
 
 // Wires the server (io_context with one thread, Server, Shard, Dispatcher, signal handling),
 // logs the banner and runs until SIGTERM/SIGINT or SHUTDOWN. Returns the exit status (0 after a

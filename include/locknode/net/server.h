@@ -86,7 +86,7 @@ class Server final : public command::ServerControl {
     return unauthenticated ? unauth_limits_ : limits_;
   }
   LogLimiter& protocol_error_log() { return protocol_error_log_; }
-  LogLimiter& limit_log() { return limit_log_; }
+  LogLimiter& query_buffer_log() { return query_buffer_log_; }
   // Drops the registry's reference to a closed session.
   void Unregister(uint64_t id) { sessions_.erase(id); }
 
@@ -120,7 +120,8 @@ class Server final : public command::ServerControl {
   protocol::ParserLimits unauth_limits_;
   boost::asio::steady_timer idle_timer_;  // only runs when `timeout` is set
   LogLimiter protocol_error_log_;
-  LogLimiter limit_log_;
+  LogLimiter query_buffer_log_;
+  LogLimiter reject_log_;
   LogLimiter accept_error_log_;
   bool stopping_ = false;
 };
