@@ -28,7 +28,13 @@ using ConfigList = std::vector<std::pair<std::string, std::string>>;
 // ("CONFIG GET PORT" -> "PORT"); a pattern is matched case-insensitively against every name.
 // Each option appears once however many arguments select it.
 void CmdConfigGet(CommandContext& ctx, ArgList args) {
-  const ConfigList entries = ConfigEntries(ctx.shard.config());
+  ConfigList entries = ConfigEntries(ctx.shard.config());
+  // With --port 0 the configured port is 0; report the port actually bound, as INFO does.
+  if (ctx.shard.control() != nullptr) {
+    for (auto& [name, value] : entries) {
+      if (name == "port") value = std::to_string(ctx.shard.control()->BoundPort());
+    }
+  }
   std::vector<bool> taken(entries.size(), false);
   std::vector<std::pair<std::string_view, std::string_view>> out;
   for (size_t a = 2; a < args.size(); ++a) {
