@@ -6,7 +6,7 @@
 #             links against, running as an unprivileged user.
 #
 # Build:  docker build -t locknode .        (podman: podman build --format docker -t locknode .)
-# Run:    docker run -d -p 127.0.0.1:6379:6379 locknode
+# Run:    docker run -d -p 127.0.0.1:6379:6379 locknode [extra locknode flags...]
 #
 # --format docker matters for podman/buildah: the OCI image format has no HEALTHCHECK.
 # Integration and compat tests need redis-cli / redis-server and run in CI, not here.
@@ -58,6 +58,8 @@ RUN groupadd --system --gid 10001 locknode \
         --home-dir /nonexistent --shell /usr/sbin/nologin locknode
 
 COPY --from=build /src/build/locknode /usr/local/bin/locknode
+# Container config: conf/docker.conf (bind 0.0.0.0, port 6379; everything else default).
+COPY conf/docker.conf /etc/locknode/locknode.conf
 
 USER 10001:10001
 EXPOSE 6379
@@ -71,9 +73,12 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
 
 # locknode shuts down cleanly on SIGTERM (docker/podman stop).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["/usr/local/bin/locknode"]
-# A Redlock node in a container must listen on all interfaces, not the 127.0.0.1 default;
-# publish the port only where clients can reach it (e.g. -p 127.0.0.1:6379:6379).
-# Authentication (requirepass) is a separate issue: until then anyone who can reach the
-# published port can take and release locks.
-CMD ["--bind", "0.0.0.0", "--port", "6379"]
+# A Redlock node in a container must listen on all interfaces, not the 127.0.0.1 default:
+# /etc/locknode/locknode.conf binds 0.0.0.0. Publish the port only where clients should reach
+# it (e.g. -p 127.0.0.1:6379:6379). Authentication (requirepass) is a separate concern and is
+# off by default: anyone who can reach the published port can take and release locks.
+# The config file is part of the entrypoint, so arguments to `docker run IMAGE ...` are extra
+# flags that override it (flags beat the file), e.g. `... IMAGE --requirepass "$PW"`; they do
+# not silently drop the 0.0.0.0 bind. `... IMAGE --dump-config` prints the effective values.
+ENTRYPOINT ["/usr/local/bin/locknode", "--config", "/etc/locknode/locknode.conf"]
+CMD []
