@@ -58,7 +58,7 @@ void Server::BindOne(Listener& listener, const std::string& address, int port) {
   check("listen");
   bound_port_ = acceptor.local_endpoint().port();
   listener.address = address;
-  spdlog::info("listening on {}:{}", address, bound_port_);
+  spdlog::info("listening on {}:{}", ip.is_v6() ? "[" + address + "]" : address, bound_port_);
 }
 
 void Server::WritePortFile() const {

@@ -5,6 +5,7 @@
 #include <boost/asio/error.hpp>
 #include <spdlog/spdlog.h>
 
+#include "locknode/base/dcheck.h"
 #include "locknode/net/server.h"
 #include "locknode/net/session.h"
 
@@ -51,6 +52,7 @@ void Session::OnRead(const error_code& ec, size_t n) {
 // Runs every complete request in the buffer. Always entered with no read in flight, so the
 // buffer cannot move underneath the argument views.
 void Session::ProcessBatch() {
+  LOCKNODE_DCHECK(!reading_);
   while (!closing_ && !OverHighWater()) {
     const std::span<char> data = rbuf_.unparsed();
     size_t consumed = 0;
