@@ -17,6 +17,8 @@ constexpr int64_t kMaxRequestBytes = std::numeric_limits<uint32_t>::max();
 
 void AddOptions(CLI::App& cli, Config* c, CliRequest* request) {
   cli.set_config("--config", "", "Read options from this file (name = value lines)");
+  // A misspelt option in a lock server's config must stop it, not be ignored silently.
+  cli.allow_config_extras(CLI::config_extras_mode::error);
   cli.set_version_flag("--version", "locknode " LOCKNODE_VERSION);
   cli.add_option("--bind", c->bind, "Addresses to listen on, space-separated")
       ->capture_default_str();
