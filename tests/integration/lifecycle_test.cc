@@ -1,11 +1,14 @@
 // Server options and process lifecycle: --port 0 + --port-file, --requirepass, --maxclients,
 // --timeout, SIGTERM and SHUTDOWN. Each test starts its own server with its own options.
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <memory>
 #include <signal.h>
 #include <string>
 #include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include "integration/server_fixture.h"
@@ -69,6 +72,38 @@ TEST(LifecycleTest, RequirePass) {
   // QUIT is allowed unauthenticated.
   RespClient f(server->port());
   EXPECT_EQ(f.Call({"QUIT"}), "+OK\r\n");
+}
+
+// Writes `text` to a fresh file in the temp dir and returns its path.
+std::string WriteTempFile(const std::string& text) {
+  char path[] = "/tmp/locknode-conf-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) return "";
+  std::ofstream(path) << text;
+  close(fd);
+  return path;
+}
+
+TEST(LifecycleTest, ConfigFileAndCommandLinePrecedence) {
+  std::string conf = WriteTempFile("requirepass = \"fromfile\"\nmaxclients = 50\n");
+  ASSERT_FALSE(conf.empty());
+  {
+    auto server = StartOrFail({"--config", conf});
+    ASSERT_NE(server, nullptr);
+    RespClient c(server->port());
+    EXPECT_EQ(c.Call({"GET", "k"}), "-NOAUTH Authentication required.\r\n");
+    EXPECT_EQ(c.Call({"AUTH", "fromfile"}), "+OK\r\n");
+  }
+  {
+    // The command line overrides the file.
+    auto server = StartOrFail({"--config", conf, "--requirepass", "fromcli"});
+    ASSERT_NE(server, nullptr);
+    RespClient c(server->port());
+    EXPECT_EQ(c.Call({"AUTH", "fromfile"}),
+              "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+    EXPECT_EQ(c.Call({"AUTH", "fromcli"}), "+OK\r\n");
+  }
+  std::remove(conf.c_str());
 }
 
 TEST(LifecycleTest, MaxClients) {

@@ -11,6 +11,7 @@ namespace locknode::test {
 ServerProcess* DiffTest::reference_ = nullptr;
 ServerProcess* DiffTest::subject_ = nullptr;
 std::string* DiffTest::setup_error_ = nullptr;
+std::string* DiffTest::password_ = nullptr;
 
 namespace {
 
@@ -95,15 +96,16 @@ std::string NormalizeHello(const std::string& reply) {
                               "<version>\r\n");
 }
 
-void DiffTest::SetUpTestSuite() {
+void DiffTest::StartServers(const std::vector<std::string>& args, const std::string& password) {
   setup_error_ = new std::string();
-  StartResult reference = ServerProcess::StartRedis();
+  password_ = new std::string(password);
+  StartResult reference = ServerProcess::StartRedis(args);
   if (!reference.server) {
     *setup_error_ = "reference redis-server: " + reference.error;
     return;
   }
   StartResult subject =
-      SubjectIsRedis() ? ServerProcess::StartRedis() : ServerProcess::StartLocknode();
+      SubjectIsRedis() ? ServerProcess::StartRedis(args) : ServerProcess::StartLocknode(args);
   if (!subject.server) {
     *setup_error_ = "subject: " + subject.error;
     return;
@@ -116,8 +118,9 @@ void DiffTest::TearDownTestSuite() {
   delete reference_;
   delete subject_;
   delete setup_error_;
+  delete password_;
   reference_ = subject_ = nullptr;
-  setup_error_ = nullptr;
+  setup_error_ = password_ = nullptr;
 }
 
 void DiffTest::SetUp() {
@@ -135,14 +138,17 @@ std::vector<std::string> DiffTest::RunCase(const DiffCase& c, int* compared) {
   if (!ref.connected() || !sub.connected()) {
     return {c.name + ": cannot connect: reference " + ref.error() + ", subject " + sub.error()};
   }
-  // Independence between cases: remove every key a table may use. Not compared.
-  std::vector<std::string> del = {"DEL"};
-  del.insert(del.end(), kDiffKeys.begin(), kDiffKeys.end());
-  std::string ref_clean = ref.Call(del);
-  std::string sub_clean = sub.Call(del);
-  if (ref_clean[0] != ':' || sub_clean[0] != ':') {
-    return {c.name + ": cleanup DEL failed: reference " + EscapeBytes(ref_clean) + ", subject " +
-            EscapeBytes(sub_clean)};
+  // Independence between cases: remove every key a table may use, on a separate connection so
+  // the case's own connection starts pristine (unauthenticated, RESP2, db 0). Not compared.
+  for (ServerProcess* server : {reference_, subject_}) {
+    RespClient admin(server->port());
+    if (!password_->empty()) admin.Call({"AUTH", *password_});
+    std::vector<std::string> del = {"DEL"};
+    del.insert(del.end(), kDiffKeys.begin(), kDiffKeys.end());
+    std::string cleaned = admin.Call(del);
+    if (cleaned[0] != ':') {
+      return {c.name + ": cleanup DEL failed on " + server->name() + ": " + EscapeBytes(cleaned)};
+    }
   }
 
   // Every case ends with a PING: it checks that both connections are still in sync (no extra

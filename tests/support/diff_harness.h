@@ -63,8 +63,12 @@ std::string NormalizeHello(const std::string& reply);
 // Starts both servers once per test suite and runs case tables against them.
 class DiffTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite();
+  static void SetUpTestSuite() { StartServers({}); }
   static void TearDownTestSuite();
+  // Starts the reference and the subject with the same extra arguments. A fixture that needs
+  // options (e.g. --requirepass) defines its own SetUpTestSuite calling this. `password` is used
+  // by the harness's own cleanup connection.
+  static void StartServers(const std::vector<std::string>& args, const std::string& password = "");
   void SetUp() override;
 
   // Runs every case; each mismatch is an EXPECT failure that shows both byte strings escaped.
@@ -79,6 +83,7 @@ class DiffTest : public ::testing::Test {
   static ServerProcess* reference_;
   static ServerProcess* subject_;
   static std::string* setup_error_;
+  static std::string* password_;
 };
 
 }  // namespace locknode::test
