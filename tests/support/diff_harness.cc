@@ -99,13 +99,17 @@ std::string NormalizeHello(const std::string& reply) {
 void DiffTest::StartServers(const std::vector<std::string>& args, const std::string& password) {
   setup_error_ = new std::string();
   password_ = new std::string(password);
-  StartResult reference = ServerProcess::StartRedis(args);
+  // locknode has one database (SELECT 0 only, as the lock node brief says), so the reference
+  // runs with one too: SELECT 1 is then "DB index is out of range" on both.
+  std::vector<std::string> redis_args = args;
+  redis_args.insert(redis_args.end(), {"--databases", "1"});
+  StartResult reference = ServerProcess::StartRedis(redis_args);
   if (!reference.server) {
     *setup_error_ = "reference redis-server: " + reference.error;
     return;
   }
   StartResult subject =
-      SubjectIsRedis() ? ServerProcess::StartRedis(args) : ServerProcess::StartLocknode(args);
+      SubjectIsRedis() ? ServerProcess::StartRedis(redis_args) : ServerProcess::StartLocknode(args);
   if (!subject.server) {
     *setup_error_ = "subject: " + subject.error;
     return;
