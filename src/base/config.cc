@@ -18,6 +18,13 @@ std::vector<std::pair<std::string, std::string>> ConfigEntries(const Config& c) 
       {"save", ""},
       {"appendonly", "no"},
       {"databases", "1"},
+      {"lua-fast-path", c.lua_fast_path ? "yes" : "no"},
+      {"lua-time-limit", std::to_string(c.lua_time_limit)},
+      {"lua-instruction-limit", std::to_string(c.lua_instruction_limit)},
+      {"lua-memory-limit", std::to_string(c.lua_memory_limit)},
+      {"lua-max-scripts", std::to_string(c.lua_max_scripts)},
+      {"lua-cache-max-bytes", std::to_string(c.lua_cache_max_bytes)},
+      {"lua-max-script-bytes", std::to_string(c.lua_max_script_bytes)},
   };
 }
 

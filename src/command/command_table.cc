@@ -48,6 +48,7 @@ CommandTable BuildCommandTable() {
   RegisterKeyCommands(table);
   RegisterConnectionCommands(table);
   RegisterServerCommands(table);
+  RegisterScriptCommands(table);
   return table;
 }
 

@@ -235,6 +235,9 @@ AbortReason LuaEngine::last_abort() const { return core_->last_abort; }
 size_t LuaEngine::memory_bytes() const { return core_->used; }
 const EngineLimits& LuaEngine::limits() const { return core_->options.limits; }
 void LuaEngine::set_limits(const EngineLimits& limits) { core_->options.limits = limits; }
+void LuaEngine::set_log(std::function<void(int, std::string_view)> log) {
+  core_->options.log = std::move(log);
+}
 void LuaEngine::CollectGarbage() { lua_gc(core_->L, LUA_GCCOLLECT, 0); }
 
 }  // namespace locknode::script

@@ -109,7 +109,8 @@ int SafeRep(lua_State* lua) {
   }
   EngineCore* core = CoreOf(lua);
   const double total = n * static_cast<double>(len);
-  if (core->enforce && total > static_cast<double>(core->cap - core->used)) {
+  if (core->enforce &&
+      (core->used >= core->cap || total > static_cast<double>(core->cap - core->used))) {
     core->MarkAborted(AbortReason::kMemory);
     return core->RaiseAbort(lua);
   }

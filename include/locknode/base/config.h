@@ -22,6 +22,15 @@ struct Config {
   int64_t proto_max_multibulk_len = 1024LL * 1024;           // arguments per command
   std::string log_level = "info";
   std::string config_file;               // the file that was loaded, if any (for INFO/banner)
+  // Scripting (EVAL). A script over a budget is aborted and its writes are rolled back.
+  bool lua_fast_path = true;              // run recognised lock scripts natively (A/B switch)
+  int64_t lua_time_limit = 1000;          // ms per script (Redis lua-time-limit is 5000 and
+                                          // only warns; a lock script takes microseconds)
+  int64_t lua_instruction_limit = 100'000'000;  // Lua VM instructions per script; 0 = no limit
+  int64_t lua_memory_limit = 32LL * 1024 * 1024;  // bytes one script may add to the Lua heap
+  int64_t lua_max_scripts = 1000;         // cached scripts; least recently used evicted beyond
+  int64_t lua_cache_max_bytes = 16LL * 1024 * 1024;  // sum of cached script bodies
+  int64_t lua_max_script_bytes = 1024LL * 1024;      // one script body
 };
 
 // The options as (redis-style name, value) pairs, in a fixed order. Serves CONFIG GET and

@@ -10,5 +10,6 @@ void RegisterStringCommands(CommandTable& table);      // SET SETNX SETEX PSETEX
 void RegisterKeyCommands(CommandTable& table);         // DEL EXISTS TYPE *EXPIRE* *TTL PERSIST
 void RegisterConnectionCommands(CommandTable& table);  // PING ECHO HELLO AUTH CLIENT SELECT QUIT RESET
 void RegisterServerCommands(CommandTable& table);      // INFO CONFIG COMMAND DBSIZE FLUSH* TIME SHUTDOWN
+void RegisterScriptCommands(CommandTable& table);      // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
 
 }  // namespace locknode::command

@@ -5,8 +5,11 @@
 #include "locknode/base/clock.h"
 #include "locknode/base/config.h"
 #include "locknode/command/command_table.h"
+#include "locknode/command/scripting.h"
 #include "locknode/command/server_control.h"
 #include "locknode/keyspace/keyspace.h"
+#include "locknode/script/lua_engine.h"
+#include "locknode/script/script_cache.h"
 
 namespace locknode::command {
 
@@ -19,13 +22,14 @@ struct Stats {
   uint64_t keyspace_misses = 0;
 };
 
-// All state one serving thread owns: keyspace, command table, stats (and later the Lua engine
-// and script cache). No globals: going to N shards later is a wiring change (GUIDE §2.6).
+// All state one serving thread owns: keyspace, command table, stats, the Lua engine
+// and script cache. No globals: going to N shards later is a wiring change (GUIDE §2.6).
 class Shard {
  public:
   Shard(const Config& config, const Clock& clock, ServerControl* control)
       : config_(config), clock_(clock), control_(control), keyspace_(clock.NowMs()),
-        table_(BuildCommandTable()), start_ms_(clock.NowMs()) {}
+        table_(BuildCommandTable()), start_ms_(clock.NowMs()),
+        lua_(ScriptEngineOptions(config, clock)), scripts_(lua_, ScriptCacheLimits(config)) {}
 
   const Config& config() const { return config_; }
   const Clock& clock() const { return clock_; }
@@ -34,6 +38,8 @@ class Shard {
   const CommandTable& table() const { return table_; }
   Stats& stats() { return stats_; }
   Millis start_ms() const { return start_ms_; }
+  script::LuaEngine& lua() { return lua_; }            // EVAL's sandboxed Lua state
+  script::ScriptCache& scripts() { return scripts_; }  // sha1 -> compiled script
 
  private:
   const Config& config_;
@@ -43,6 +49,8 @@ class Shard {
   CommandTable table_;
   Stats stats_;
   Millis start_ms_;
+  script::LuaEngine lua_;       // declared before scripts_: the cache releases into it
+  script::ScriptCache scripts_;
 };
 
 }  // namespace locknode::command

@@ -96,6 +96,8 @@ class LuaEngine {
   // Bytes currently held by the Lua heap (compiled scripts plus garbage not yet collected).
   size_t memory_bytes() const;
   const EngineLimits& limits() const;
+  // Replaces the redis.log callback (the app wires it to its logger after construction).
+  void set_log(std::function<void(int level, std::string_view message)> log);
   void set_limits(const EngineLimits& limits);
   // Full garbage collection (after SCRIPT FLUSH).
   void CollectGarbage();

@@ -1,0 +1,68 @@
+#pragma once
+
+// Private to the command module: how EVAL runs a script against the shard (the CommandInvoker
+// behind redis.call, the per-script undo log, the native fast path).
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "locknode/command/client_state.h"
+#include "locknode/command/command_table.h"
+#include "locknode/command/shard.h"
+#include "locknode/script/command_invoker.h"
+#include "locknode/script/script_cache.h"
+
+namespace locknode::command {
+
+// The state of every key a script wrote, as it was before the script's first write to it, so an
+// aborted script can be undone completely (GUIDE §6.2: no half-applied script remains).
+class UndoLog {
+ public:
+  // Saves `key` unless it was saved already during this script.
+  void Save(keyspace::Keyspace& ks, std::string_view key, Millis now);
+  // Puts every saved key back as it was. `now` is the script's frozen time.
+  void Rollback(keyspace::Keyspace& ks, Millis now);
+  size_t size() const { return saved_.size(); }
+
+ private:
+  struct Saved {
+    bool existed;
+    std::string value;
+    Millis deadline;
+  };
+  std::unordered_map<std::string, Saved> saved_;
+};
+
+// redis.call / redis.pcall: the same table and flags as clients, with Redis's script-specific
+// refusals (script.c scriptCall), one frozen time snapshot for the whole script, and an undo
+// record taken before every write.
+class ScriptInvoker final : public script::CommandInvoker {
+ public:
+  ScriptInvoker(Shard& shard, Millis now, int64_t wall_us, bool read_only, UndoLog& undo)
+      : shard_(shard), now_(now), wall_us_(wall_us), read_only_(read_only), undo_(undo) {}
+
+  void Call(std::span<const std::string_view> args, protocol::ReplySink& sink) override;
+
+ private:
+  const CommandSpec* Lookup(std::span<const std::string_view> args) const;
+  bool SaveKeys(const CommandSpec& cmd, std::span<const std::string_view> args);
+
+  Shard& shard_;
+  Millis now_;
+  int64_t wall_us_;
+  bool read_only_;
+  UndoLog& undo_;
+  ClientState client_;  // the script's own client (Redis's Lua client): RESP2, authenticated
+};
+
+// Runs a recognised lock script natively when lua-fast-path is on and the call meets the
+// preconditions of script/fast_path.h; returns false (nothing replied, nothing changed) if the
+// script must run in Lua instead.
+bool TryFastPath(CommandContext& ctx, const script::ScriptEntry& entry,
+                 std::span<const std::string_view> keys, std::span<const std::string_view> argv,
+                 bool read_only);
+
+}  // namespace locknode::command
