@@ -15,6 +15,29 @@ namespace {
 // Parser offsets are 32-bit (protocol::ArgRef), so no request may be 4 GiB or more.
 constexpr int64_t kMaxRequestBytes = std::numeric_limits<uint32_t>::max();
 
+// EVAL/EVALSHA budgets (see conf/locknode.conf for the reasons behind each default).
+void AddScriptOptions(CLI::App& cli, Config* c) {
+  const CLI::AsSizeValue size_units(/*kb_is_1000=*/false);
+  cli.add_option("--lua-fast-path", c->lua_fast_path, "Run recognised lock scripts natively")
+      ->capture_default_str();
+  cli.add_option("--lua-time-limit", c->lua_time_limit, "Milliseconds per script")
+      ->capture_default_str();
+  cli.add_option("--lua-instruction-limit", c->lua_instruction_limit,
+                 "Lua VM instructions per script; 0 = no limit")
+      ->capture_default_str();
+  cli.add_option("--lua-memory-limit", c->lua_memory_limit, "Lua heap one script may add")
+      ->transform(size_units)
+      ->capture_default_str();
+  cli.add_option("--lua-max-scripts", c->lua_max_scripts, "Cached scripts (LRU beyond)")
+      ->capture_default_str();
+  cli.add_option("--lua-cache-max-bytes", c->lua_cache_max_bytes, "Sum of cached script bodies")
+      ->transform(size_units)
+      ->capture_default_str();
+  cli.add_option("--lua-max-script-bytes", c->lua_max_script_bytes, "Largest script body")
+      ->transform(size_units)
+      ->capture_default_str();
+}
+
 void AddOptions(CLI::App& cli, Config* c, CliRequest* request) {
   cli.set_config("--config", "", "Read options from this file (name = value lines)");
   // A misspelt option in a lock server's config must stop it, not be ignored silently.
@@ -43,6 +66,7 @@ void AddOptions(CLI::App& cli, Config* c, CliRequest* request) {
   cli.add_option("--loglevel,--log-level", c->log_level,
                  "trace|debug|info|warn|error|critical|off (or Redis's verbose|notice|warning)")
       ->capture_default_str();
+  AddScriptOptions(cli, c);
   cli.add_flag("--dump-config", request->dump_config, "Print the effective configuration, exit")
       ->configurable(false);
 }
@@ -92,6 +116,12 @@ void ValidateConfig(const Config& c) {
   Require(c.proto_max_multibulk_len >= 1 &&
               c.proto_max_multibulk_len <= std::numeric_limits<int32_t>::max(),
           "proto-max-multibulk-len", "between 1 and 2147483647");
+  Require(c.lua_time_limit >= 1, "lua-time-limit", "at least 1 (milliseconds)");
+  Require(c.lua_instruction_limit >= 0, "lua-instruction-limit", "0 (no limit) or more");
+  Require(c.lua_memory_limit >= 1, "lua-memory-limit", "at least 1 byte");
+  Require(c.lua_max_scripts >= 1, "lua-max-scripts", "at least 1");
+  Require(c.lua_cache_max_bytes >= 1, "lua-cache-max-bytes", "at least 1 byte");
+  Require(c.lua_max_script_bytes >= 1, "lua-max-script-bytes", "at least 1 byte");
   Require(!NormalizeLogLevel(c.log_level).empty(), "loglevel",
           "one of trace, debug, info, warn, error, critical, off, verbose, notice, warning");
 }
