@@ -30,6 +30,9 @@ void LogBanner(const Config& config, const net::Server& server) {
       "proto-max-multibulk-len {}, timeout {}s",
       config.maxclients, config.proto_max_bulk_len, config.client_query_buffer_limit,
       config.proto_max_multibulk_len, config.timeout);
+  spdlog::info("scripts: fast path {}, lua-time-limit {} ms, lua-instruction-limit {}",
+               config.lua_fast_path ? "on" : "off", config.lua_time_limit,
+               config.lua_instruction_limit);
   spdlog::info("auth: {}", config.requirepass.empty() ? "off" : "requirepass set");
   spdlog::info("clock source: steady_clock (monotonic)");
 }
