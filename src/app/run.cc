@@ -25,6 +25,12 @@ int Run(const Config& config) {
   net::Server server(io, config, clock);
   command::Shard shard(config, clock, &server);
   command::Dispatcher dispatcher(shard);
+  // redis.log from scripts: Redis's LOG_DEBUG..LOG_WARNING (0..3) onto spdlog's levels.
+  shard.lua().set_log([](int level, std::string_view message) {
+    static constexpr spdlog::level::level_enum kLevels[] = {
+        spdlog::level::debug, spdlog::level::debug, spdlog::level::info, spdlog::level::warn};
+    spdlog::log(kLevels[level < 0 ? 0 : (level > 3 ? 3 : level)], "script: {}", message);
+  });
   server.Bind();
   LogBanner(config, server);
 
