@@ -1,0 +1,25 @@
+'use strict';
+// ctest entry point for one node test file: skips loudly (exit 77) if node is too old for
+// node:test or the pinned packages are not installed (npm ci), otherwise runs
+// `node --test <file>` and returns its exit code.
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const file = process.argv[2];
+const skip = (why) => {
+  process.stderr.write(`\n*** SKIPPED: ${why} ***\n\n`);
+  process.exit(77);
+};
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 18) skip(`node ${process.version} has no stable node:test runner (need >= 18)`);
+const pkg = require(path.join(__dirname, '..', 'package.json'));
+for (const dep of Object.keys(pkg.dependencies)) {
+  try {
+    require.resolve(`${dep}/package.json`, { paths: [path.join(__dirname, '..')] });
+  } catch {
+    skip(`node package '${dep}' is not installed; run 'npm ci' in tests/compat/node ` +
+         '(.ci/install-deps test does it)');
+  }
+}
+const r = spawnSync(process.execPath, ['--test', file], { stdio: 'inherit' });
+process.exit(r.status === null ? 1 : r.status);
