@@ -45,6 +45,7 @@ const CommandSpec* CommandTable::Find(std::string_view name) const {
 CommandTable BuildCommandTable() {
   CommandTable table;
   RegisterStringCommands(table);
+  RegisterMultiStringCommands(table);
   RegisterKeyCommands(table);
   RegisterConnectionCommands(table);
   RegisterServerCommands(table);

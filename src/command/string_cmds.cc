@@ -14,6 +14,7 @@
 #include "locknode/protocol/reply_sink.h"
 
 #include "command/expire_time.h"
+#include "command/read_lookup.h"
 
 namespace locknode::command {
 namespace {
@@ -102,11 +103,6 @@ std::optional<Millis> ResolveSetExpire(CommandContext& ctx, ExpireKind kind, std
   return DeadlineAfter(ctx.now, ms);
 }
 
-// Redis lookupKeyRead counts a hit or a miss for INFO stats; write lookups do not.
-void CountLookup(Shard& shard, bool hit) {
-  ++(hit ? shard.stats().keyspace_hits : shard.stats().keyspace_misses);
-}
-
 enum class SetReply : uint8_t { kOkOrNull, kOneOrZero };
 
 // Redis setGenericCommand after the expire is validated: GET reads the old value first, then
@@ -180,15 +176,7 @@ void CmdPSetEx(CommandContext& ctx, ArgList args) {
   SetExGeneric(ctx, args, ExpireKind::kPx, "psetex");
 }
 
-void CmdGet(CommandContext& ctx, ArgList args) {
-  const auto entry = ctx.shard.keyspace().Find(args[1], ctx.now);
-  CountLookup(ctx.shard, entry.has_value());
-  if (entry) {
-    ctx.reply.Bulk(entry->value);
-  } else {
-    ctx.reply.Null();
-  }
-}
+void CmdGet(CommandContext& ctx, ArgList args) { ReplyValueOrNull(ctx, args[1]); }
 
 // Flags and key positions as Redis 7.0 COMMAND INFO reports them. kLoading: reads are answered
 // during the post-restart write refusal (an empty answer is the truth then); writes are not.

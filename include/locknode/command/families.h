@@ -7,6 +7,7 @@
 namespace locknode::command {
 
 void RegisterStringCommands(CommandTable& table);      // SET SETNX SETEX PSETEX GET
+void RegisterMultiStringCommands(CommandTable& table);  // MSET MSETNX MGET GETRANGE
 void RegisterKeyCommands(CommandTable& table);         // DEL EXISTS TYPE *EXPIRE* *TTL PERSIST
 void RegisterConnectionCommands(CommandTable& table);  // PING ECHO HELLO AUTH CLIENT SELECT QUIT RESET
 void RegisterServerCommands(CommandTable& table);      // INFO CONFIG COMMAND DBSIZE FLUSH* TIME SHUTDOWN

@@ -437,4 +437,12 @@ inline constexpr CompatScript kCompatScripts[] = {
      "if redis.call(\"get\",KEYS[1]) == ARGV[1] then return redis.call(\"del\",KEYS[1]) else return 0 end"},
 };
 
+// The script called `name`, or nullptr.
+inline const CompatScript* FindCompatScript(std::string_view name) {
+  for (const CompatScript& s : kCompatScripts) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
 }  // namespace locknode::script::testdata
