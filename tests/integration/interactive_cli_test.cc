@@ -13,9 +13,22 @@ namespace locknode::test {
 namespace {
 
 constexpr std::chrono::milliseconds kScreenTimeout{10000};
-constexpr std::chrono::milliseconds kRedrawQuiet{300};
+constexpr std::chrono::milliseconds kRedrawQuiet{500};
 
-class InteractiveCliTest : public SharedServerTest {};
+class InteractiveCliTest : public SharedServerTest {
+ protected:
+  // Types a command line as a person does: wait until redis-cli has settled at its prompt, type
+  // the text, pause while it redraws the hint, then Enter. Typing ahead loses input: linenoise
+  // re-enters raw mode with tcsetattr(TCSAFLUSH) before each prompt, which discards pending
+  // input (seen here as a line that vanished on a loaded machine).
+  static bool EnterLine(PtySession& cli, const std::string& line) {
+    cli.Drain(kRedrawQuiet);
+    if (!cli.Type(line)) return false;
+    cli.Drain(kRedrawQuiet);
+    cli.Mark();
+    return cli.Type("\r");
+  }
+};
 
 TEST_F(InteractiveCliTest, HintsRepliesAndNoErrors) {
   LOCKNODE_REQUIRE_TOOL("redis-cli");
@@ -39,17 +52,14 @@ TEST_F(InteractiveCliTest, HintsRepliesAndNoErrors) {
   EXPECT_TRUE(cli.WaitFor("OK", kScreenTimeout)) << "screen:\n" << cli.Recent();
   ASSERT_TRUE(cli.WaitFor(prompt, kScreenTimeout));
 
-  cli.Mark();
-  ASSERT_TRUE(cli.Type("GET k\r"));
+  ASSERT_TRUE(EnterLine(cli, "GET k"));
   EXPECT_TRUE(cli.WaitFor("\"v\"", kScreenTimeout)) << "screen:\n" << cli.Recent();
   ASSERT_TRUE(cli.WaitFor(prompt, kScreenTimeout));
 
-  cli.Mark();
-  ASSERT_TRUE(cli.Type("SET lk tok NX PX 5000\r"));
+  ASSERT_TRUE(EnterLine(cli, "SET lk tok NX PX 5000"));
   EXPECT_TRUE(cli.WaitFor("OK", kScreenTimeout)) << "screen:\n" << cli.Recent();
   ASSERT_TRUE(cli.WaitFor(prompt, kScreenTimeout));
-  cli.Mark();
-  ASSERT_TRUE(cli.Type("SET lk tok NX PX 5000\r"));
+  ASSERT_TRUE(EnterLine(cli, "SET lk tok NX PX 5000"));
   EXPECT_TRUE(cli.WaitFor("(nil)", kScreenTimeout)) << "screen:\n" << cli.Recent();
   ASSERT_TRUE(cli.WaitFor(prompt, kScreenTimeout));
   cli.Drain(kRedrawQuiet);
@@ -64,8 +74,7 @@ TEST_F(InteractiveCliTest, HelpForSetComesFromServerDocs) {
   std::string prompt = "127.0.0.1:" + std::to_string(port()) + ">";
   PtySession cli({"redis-cli", "-p", std::to_string(port())});
   ASSERT_TRUE(cli.WaitFor(prompt, kScreenTimeout)) << "no prompt; screen:\n" << cli.Recent();
-  cli.Mark();
-  ASSERT_TRUE(cli.Type("HELP SET\r"));
+  ASSERT_TRUE(EnterLine(cli, "HELP SET"));
   // The help text's summary line comes from COMMAND DOCS (or redis-cli's built-in table).
   EXPECT_TRUE(cli.WaitFor("summary:", kScreenTimeout)) << "screen:\n" << cli.Recent();
   EXPECT_TRUE(cli.WaitFor("group: string", kScreenTimeout)) << "screen:\n" << cli.Recent();
