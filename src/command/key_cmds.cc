@@ -16,15 +16,13 @@
 #include "locknode/protocol/reply_sink.h"
 
 #include "command/expire_time.h"
+#include "command/read_lookup.h"
 
 namespace locknode::command {
 namespace {
 
-// Redis lookupKeyRead counts a hit or a miss for INFO stats (EXISTS, TYPE and the TTL family
-// included); write lookups (DEL, EXPIRE, PERSIST) do not.
-void CountLookup(Shard& shard, bool hit) {
-  ++(hit ? shard.stats().keyspace_hits : shard.stats().keyspace_misses);
-}
+// CountLookup (read_lookup.h): EXISTS, TYPE and the TTL family are read lookups in Redis and
+// count a hit or miss; write lookups (DEL, EXPIRE, PERSIST) do not.
 
 void CmdDel(CommandContext& ctx, ArgList args) {
   int64_t removed = 0;

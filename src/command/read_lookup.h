@@ -1,6 +1,6 @@
 #pragma once
 
-// Private to the command module: the read lookup shared by GET and MGET (string families).
+// Private to the command module: read-lookup accounting shared by the string and key families.
 
 #include <string_view>
 
