@@ -247,25 +247,9 @@ void ProtectStringMetatable(lua_State* lua) {
   lua_pop(lua, 3);
 }
 
-// The shared environment of every script: always empty, reads fall through to the globals.
-void CreateScriptEnvironment(lua_State* lua) {
-  lua_newtable(lua);
-  lua_createtable(lua, 0, 3);
-  lua_pushvalue(lua, LUA_GLOBALSINDEX);
-  lua_setfield(lua, -2, "__index");
-  lua_pushcfunction(lua, ReadonlyNewIndex);
-  lua_setfield(lua, -2, "__newindex");
-  lua_getfield(lua, LUA_REGISTRYINDEX, kLockedMetaKey);
-  lua_setfield(lua, -2, "__metatable");
-  lua_setmetatable(lua, -2);
-  lua_setfield(lua, LUA_REGISTRYINDEX, kEnvKey);
-}
-
-}  // namespace
-
-void PushReadonlyProxy(lua_State* lua, int index) {
-  const int target = index < 0 && index > LUA_REGISTRYINDEX ? lua_gettop(lua) + index + 1 : index;
-  lua_newuserdata(lua, 0);
+// Gives the value on top of the stack a locked metatable that reads through to the table at
+// absolute stack index `target` and refuses every write.
+void SetReadonlyMetatable(lua_State* lua, int target) {
   lua_createtable(lua, 0, 3);
   lua_pushvalue(lua, target);
   lua_setfield(lua, -2, "__index");
@@ -274,6 +258,21 @@ void PushReadonlyProxy(lua_State* lua, int index) {
   lua_getfield(lua, LUA_REGISTRYINDEX, kLockedMetaKey);
   lua_setfield(lua, -2, "__metatable");
   lua_setmetatable(lua, -2);
+}
+
+// The shared environment of every script: always empty, reads fall through to the globals.
+void CreateScriptEnvironment(lua_State* lua) {
+  lua_newtable(lua);
+  SetReadonlyMetatable(lua, LUA_GLOBALSINDEX);
+  lua_setfield(lua, LUA_REGISTRYINDEX, kEnvKey);
+}
+
+}  // namespace
+
+void PushReadonlyProxy(lua_State* lua, int index) {
+  const int target = index < 0 && index > LUA_REGISTRYINDEX ? lua_gettop(lua) + index + 1 : index;
+  lua_newuserdata(lua, 0);
+  SetReadonlyMetatable(lua, target);
 }
 
 void BuildSandbox(lua_State* lua) {
