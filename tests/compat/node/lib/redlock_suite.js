@@ -85,8 +85,10 @@ function redlockSuite(name, adapter) {
   test(`${name}: an expired lock can be taken by another holder and not released by the first`, async () => {
     const locker = adapter.make(clients, patient);
     const resource = `${name}:expiry`;
-    const first = await locker.acquire(resource, 300);
-    await h.sleep(600);
+    // 1 s, not less: Redlock counts an acquisition only if it took less than ttl - drift, and a
+    // loaded CI machine can spend a few hundred ms on one.
+    const first = await locker.acquire(resource, 1000);
+    await h.sleep(1500);
     const second = await locker.acquire(resource, 10000);
     assert.notEqual(first.value, second.value);
     // The first holder's release compares values: it must not delete the second holder's keys.
@@ -105,10 +107,12 @@ function redlockSuite(name, adapter) {
       const locker = adapter.make(clients, patient);
       const resource = `${name}:using`;
       let sawValue = null;
-      const result = await adapter.using(locker, resource, 1000, 500, async (signal) => {
+      // Duration 2 s, extended when 1.5 s are left: wide margins, so a loaded machine that runs
+      // the extension late does not lose the lock (a failure once seen with 1 s / 0.5 s).
+      const result = await adapter.using(locker, resource, 2000, 1500, async (signal) => {
         // Runs for 2.5 durations: only automatic extension keeps the lock alive.
         for (let i = 0; i < 5; i++) {
-          await h.sleep(500);
+          await h.sleep(1000);
           assert.equal(signal.aborted, false, `lock lost: ${signal.error}`);
           const seen = await onEveryNode(resource);
           for (const [value, pttl] of seen) {

@@ -58,10 +58,12 @@ for (const RESP of [2, 3]) {
 }
 
 test('SimpleLock using(): automatic extension keeps a short lock alive', async () => {
-  const lock = U.createLock({ adapter: new U.IoredisAdapter(clients[0]), key: 'u:using', ttl: 1000 });
+  // 2 s TTL held for 4 s: only automatic extension keeps it; not shorter, so a loaded machine
+  // that runs the extension late does not lose the lock.
+  const lock = U.createLock({ adapter: new U.IoredisAdapter(clients[0]), key: 'u:using', ttl: 2000 });
   const out = await lock.using(async (signal) => {
     for (let i = 0; i < 5; i++) {
-      await h.sleep(500);
+      await h.sleep(800);
       assert.equal(signal.aborted, false);
       assert.ok((await clients[0].pttl('u:using')) > 0, 'lock key expired during using()');
     }
