@@ -211,7 +211,8 @@ def main():
                         res = run_loadgen(loadgen, server, args, a.gen_cpu, timeout=300)
                     finally:
                         server.stop()
-                    runs.append({"round": r, "workload": w, "server": kind, "result": res})
+                    runs.append({"round": r, "workload": w, "server": kind, "result": res,
+                                 "loadavg": open("/proc/loadavg").read().split()[0]})
                     print(f"round {r + 1}/{a.rounds} {w:<12} {kind:<8} " +
                           " ".join(f"{k}={fmt(res[k])}" for k in
                                    ("ops_per_sec", "p99_us", "bytes_per_lock", "bytes_per_conn",
@@ -274,6 +275,22 @@ def main():
               f"{fmt(c['locknode_gen_cpu_pct']):>6} {fmt(c['redis_server_cpu_pct']):>10} "
               f"{fmt(c['redis_gen_cpu_pct']):>6}")
 
+    # Say plainly when a closed-loop number is not a capacity figure.
+    notes = []
+    closed_loop = ("acquire", "acquire_p32", "contended", "release", "cycle")
+    for c in cpu_rows:
+        for kind in ("locknode", "redis"):
+            gen, srv = c[f"{kind}_gen_cpu_pct"], c[f"{kind}_server_cpu_pct"]
+            if gen is not None and gen >= 85:
+                notes.append(f"{c['workload']}/{kind}: generator at {gen:.0f}% of its core: "
+                             "it may be the bottleneck")
+            if c["workload"] in closed_loop and srv is not None and srv < 85:
+                notes.append(f"{c['workload']}/{kind}: server only at {srv:.0f}% of its core "
+                             "(generator " + (f"{gen:.0f}%" if gen is not None else "?") +
+                             "): neither side saturated, CPUs shared with other processes")
+    for n in notes:
+        print("note: " + n)
+
     micro = run_micro(a.build, 0.2) if a.micro else {}
     if micro:
         print()
@@ -291,7 +308,7 @@ def main():
     out = a.json or os.path.join(a.build, "side_by_side.json")
     with open(out, "w") as f:
         json.dump({"started_utc": started.isoformat(), "machine": info, "config": vars(a),
-                   "summary": rows, "cpu": cpu_rows, "runs": runs, "micro": micro}, f, indent=1)
+                   "summary": rows, "cpu": cpu_rows, "notes": notes, "runs": runs, "micro": micro}, f, indent=1)
     print(f"\nJSON: {out}")
 
 
