@@ -28,20 +28,30 @@ size_t RespValueLength(std::string_view s, int depth) {
   if (s.empty() || depth > 64 || !Line(s, &text, &next)) return 0;
   int64_t n = 0;
   switch (s[0]) {
-    case '+': case '-': case ',': case '(': case ':':
+    case '+':
+    case '-':
+    case ',':
+    case '(':
+    case ':':
       return next;
     case '_':
       return text.empty() ? next : 0;
     case '#':
       return text == "t" || text == "f" ? next : 0;
-    case '$': case '=': case '!': {
+    case '$':
+    case '=':
+    case '!': {
       if (!Count(text, &n)) return 0;
       if (n == -1 && s[0] == '$') return next;
       if (n < 0 || s.size() - next < static_cast<uint64_t>(n) + 2) return 0;
       const size_t end = next + static_cast<size_t>(n);
       return s.substr(end, 2) == "\r\n" ? end + 2 : 0;
     }
-    case '*': case '~': case '>': case '%': case '|': {
+    case '*':
+    case '~':
+    case '>':
+    case '%':
+    case '|': {
       if (!Count(text, &n)) return 0;
       if (n == -1 && s[0] == '*') return next;
       if (n < 0) return 0;

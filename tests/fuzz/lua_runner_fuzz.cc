@@ -9,13 +9,14 @@
 #include <string_view>
 #include <vector>
 
-#include "fuzz_check.h"
 #include "locknode/base/clock.h"
 #include "locknode/base/config.h"
 #include "locknode/command/dispatcher.h"
 #include "locknode/command/shard.h"
 #include "locknode/protocol/out_buffer.h"
 #include "locknode/protocol/resp_writer.h"
+
+#include "fuzz_check.h"
 
 namespace {
 

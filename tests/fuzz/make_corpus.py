@@ -77,7 +77,7 @@ DISPATCH_SEEDS = {
     "conn": b"PING\nPING hi\nECHO x\nHELLO 3\nPING\nCLIENT SETNAME n\nCLIENT GETNAME\n"
             b"CLIENT ID\nCLIENT INFO\nCLIENT LIST\nSELECT 0\nSELECT 1\nRESET\nHELLO 2",
     "server": b"INFO\nINFO server\nCOMMAND COUNT\nCOMMAND INFO get set\nCOMMAND DOCS get\n"
-              b"CONFIG GET *\nCONFIG SET lua-time-limit 10\nTIME\nTYPE k\nDBSIZE\nSHUTDOWN",
+              b"CONFIG GET *\nCONFIG SET maxclients 10\nCONFIG SET lua-time-limit 10\nTIME\nTYPE k\nDBSIZE\nSHUTDOWN",
     "errors": b"NOPE\nGET\nSET k\nSET k v PX abc\nEXPIRE k x\nAUTH p\nCONFIG SET nope 1\n"
               b"SCRIPT NOPE\nEVAL",
     "scripts": b"SCRIPT LOAD return 1\n"

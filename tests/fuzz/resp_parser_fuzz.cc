@@ -11,8 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "fuzz_check.h"
 #include "locknode/protocol/request_parser.h"
+
+#include "fuzz_check.h"
 
 namespace {
 
