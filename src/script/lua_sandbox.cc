@@ -22,6 +22,7 @@
 //  * unpack computes counts in 64 bits and refuses more than kMaxUnpack results
 //    (CVE-2025-46817); string.rep and pattern matching refuse work the count hook could not
 //    interrupt (C loops run no VM instructions).
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -116,7 +117,11 @@ int SafeRep(lua_State* lua) {
   }
   const auto bytes = static_cast<size_t>(total);
   auto* buf = static_cast<char*>(lua_newuserdata(lua, bytes));
-  for (size_t off = 0; off < bytes; off += len) std::memcpy(buf + off, s, len);
+  // Doubling copies: O(log n) memcpy calls, so string.rep('x', 4e6) is not four million.
+  std::memcpy(buf, s, len);
+  for (size_t filled = len; filled < bytes; filled *= 2) {
+    std::memcpy(buf + filled, buf, std::min(filled, bytes - filled));
+  }
   lua_pushlstring(lua, buf, bytes);
   return 1;
 }

@@ -58,6 +58,10 @@ TEST_F(SandboxTest, StandardLibrariesStillWork) {
             ":3\r\n");
   EXPECT_EQ(Eval("return string.rep('ab', 3)"), "$6\r\nababab\r\n");
   EXPECT_EQ(Eval("return string.rep('x', -1)"), "$0\r\n\r\n");
+  EXPECT_EQ(Eval("return string.rep('abc', 7)"), "$21\r\nabcabcabcabcabcabcabc\r\n");
+  EXPECT_EQ(Eval("local s = string.rep('ab', 100001) "
+                 "return {#s, s:sub(-3), s:find('aa') or 0, s:find('bb') or 0}"),
+            "*4\r\n:200002\r\n$3\r\nbab\r\n:0\r\n:0\r\n");
   EXPECT_EQ(Eval("local ok, e = pcall(error, 'x', 0) return {tostring(ok), e}"),
             "*2\r\n$5\r\nfalse\r\n$1\r\nx\r\n");
   EXPECT_EQ(Eval("return xpcall(function() error('x') end, function(e) return 'h' end)"),
@@ -143,6 +147,7 @@ TEST_F(SandboxTest, UnpackIsBounded) {
   EXPECT_EQ(ErrorOf("return unpack({}, -1e300, 1e300)"),
             "-ERR user_script:1: too many results to unpack");
   EXPECT_EQ(Eval("return select('#', unpack({}, 2147483640, 2147483647))"), ":8\r\n");
+  EXPECT_EQ(ErrorOf("return unpack({}, 1, 1e9)"), "-ERR user_script:1: too many results to unpack");
 }
 
 TEST_F(SandboxTest, InfiniteLoopIsAborted) {
@@ -187,6 +192,7 @@ TEST_F(SandboxTest, MemoryBombsAreAborted) {
       "-ERR Script aborted: exceeded the memory limit of 8388608 bytes; its writes were rolled "
       "back\r\n";
   EXPECT_EQ(Eval("return string.rep('x', 1e9)"), memory_error);
+  EXPECT_EQ(Eval("return string.rep('x', 2^30)"), memory_error);
   EXPECT_EQ(status_, RunStatus::kAborted);
   EXPECT_EQ(engine_.last_abort(), AbortReason::kMemory);
   EXPECT_EQ(Eval("local t = {} for i = 1, 1e8 do t[i] = i end return #t"), memory_error);
@@ -218,6 +224,48 @@ TEST_F(SandboxTest, RediShellPatternHasNothingToCall) {
                  "return loadstring(s)")
                 .find("nonexistent global variable 'collectgarbage'"),
             std::string::npos);
+  EXPECT_NE(Eval("return loadstring(string.rep('a', 100000))")
+                .find("nonexistent global variable 'loadstring'"),
+            std::string::npos);
+  // The only parser a client reaches is EVAL's own compile: memory pressure and garbage first,
+  // then a large chunk (650 KB, 50,000 constants), then the same chunk failing at its very end.
+  // Under ASan (the CI sanitizer stage) any use-after-free in the parser would abort here.
+  EXPECT_EQ(Eval("local t = {} for i = 1, 32 do t[i] = string.rep('x', 65536) .. i end return #t"),
+            ":32\r\n");
+  std::string chunk = "local t = {";
+  for (int i = 0; i < 50000; ++i) chunk += "'aaaaaaaaaa',";
+  chunk += "} return #t";
+  EXPECT_EQ(Eval(chunk), ":50000\r\n");
+  EXPECT_EQ(Eval(chunk + " x"),
+            "-ERR Error compiling script (new function): user_script:1: "
+            "'<eof>' expected near 'x'\r\n");
+  EXPECT_EQ(Eval("return 1"), ":1\r\n");
+}
+
+TEST_F(SandboxTest, DeepNestingAndRecursionFailCleanly) {
+  const auto nested = [](const char* open, const char* close, int depth) {
+    std::string s = "return ";
+    for (int i = 0; i < depth; ++i) s += open;
+    for (int i = 0; i < depth; ++i) s += close;
+    return s;
+  };
+  const std::string too_deep =
+      "-ERR Error compiling script (new function): user_script:1: chunk has too many syntax "
+      "levels\r\n";
+  EXPECT_EQ(Eval(nested("{", "}", 300)), too_deep);
+  EXPECT_EQ(Eval(nested("{", "}", 100000)), too_deep);
+  EXPECT_EQ(Eval(nested("(", ")", 300).insert(7 + 300, "1")), too_deep);
+  EXPECT_EQ(Eval(nested("{", "}", 150)).substr(0, 8), "*1\r\n*1\r\n");
+  EXPECT_EQ(ErrorOf("local function f(n) return f(n + 1) + 1 end return f(1)"),
+            "-ERR user_script:1: stack overflow");
+  EXPECT_EQ(ErrorOf("local t = setmetatable({}, {__index = function(t, k) return t[k] end}) "
+                    "return t.x"),
+            "-ERR user_script:1: C stack overflow");
+  // A tail call reuses its frame: only the budget stops it.
+  EXPECT_EQ(Eval("local function f(n) return f(n + 1) end return f(1)"),
+            "-ERR Script aborted: exceeded the limit of 5000000 Lua instructions; its writes "
+            "were rolled back\r\n");
+  EXPECT_EQ(Eval("return 1"), ":1\r\n");
 }
 
 }  // namespace
