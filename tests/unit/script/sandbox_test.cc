@@ -88,6 +88,9 @@ TEST_F(SandboxTest, GlobalsAreReadOnly) {
             "-ERR user_script:1: Attempt to modify a readonly table script: "
             "f616618d814366c987d3a4aed626b46a50f86c54, on @user_script:1.\r\n");
   EXPECT_EQ(ErrorOf("_G.x = 1"), "-ERR user_script:1: Attempt to modify a readonly table");
+  EXPECT_EQ(ErrorOf("_G.redis = {}"), "-ERR user_script:1: Attempt to modify a readonly table");
+  EXPECT_EQ(ErrorOf("getmetatable('').__index.x = 1"),
+            "-ERR user_script:1: Attempt to modify a readonly table");
   EXPECT_EQ(ErrorOf("KEYS = {}"), "-ERR user_script:1: Attempt to modify a readonly table");
   EXPECT_EQ(ErrorOf("redis.call = nil"), "-ERR user_script:1: Attempt to modify a readonly table");
   EXPECT_EQ(ErrorOf("math.floor = nil"), "-ERR user_script:1: Attempt to modify a readonly table");
