@@ -20,7 +20,11 @@ int Run(const Config& config) {
   // Asio sends with MSG_NOSIGNAL already; this also covers any other write to a closed pipe.
   std::signal(SIGPIPE, SIG_IGN);
 
-  boost::asio::io_context io(/*concurrency_hint=*/1);  // one thread: no locks (GUIDE §2.6)
+  // One thread (GUIDE §2.6): every socket is served on it, so the per-descriptor reactor
+  // mutex is pure overhead (callgrind: ~8% of the user-space instructions of a SET round trip).
+  // UNSAFE_IO drops only that lock; scheduler and registration locking stay, so posting from
+  // elsewhere would still be safe.
+  boost::asio::io_context io(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO);
   const SteadyClock clock;
   net::Server server(io, config, clock);
   command::Shard shard(config, clock, &server);

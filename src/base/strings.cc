@@ -20,7 +20,8 @@ std::optional<int64_t> ParseInt64(std::string_view s) {
     const char c = s[i];
     if (c < '0' || c > '9') return std::nullopt;
     const uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (v > (UINT64_MAX - digit) / 10) return std::nullopt;
+    // Up to 19 digits cannot overflow 64 bits; only the 20th needs the (dividing) check.
+    if (i >= 19 && v > (UINT64_MAX - digit) / 10) return std::nullopt;
     v = v * 10 + digit;
   }
   if (negative) {

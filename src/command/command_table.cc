@@ -27,18 +27,23 @@ void CommandTable::Add(const CommandSpec& spec) {
   LOCKNODE_DCHECK(!spec.name.empty() && spec.name.size() <= kMaxNameLen);
   LOCKNODE_DCHECK(IsLowerCanonical(spec.name));
   LOCKNODE_DCHECK(spec.arity != 0);
+  LOCKNODE_DCHECK(specs_.size() < UINT16_MAX);  // cache_ holds row index + 1
   auto it = std::lower_bound(specs_.begin(), specs_.end(), spec.name, NameLess);
   LOCKNODE_DCHECK(it == specs_.end() || it->name != spec.name);  // no duplicate rows
   specs_.insert(it, spec);
+  cache_.fill(0);  // row indices moved
 }
 
 // Case-insensitive like Redis's command dict (dictSdsKeyCaseCompare).
 const CommandSpec* CommandTable::Find(std::string_view name) const {
   if (name.empty() || name.size() > kMaxNameLen) return nullptr;
+  uint16_t& cached = cache_[CacheSlot(name)];
+  if (cached != 0 && EqualsIgnoreCase(specs_[cached - 1].name, name)) return &specs_[cached - 1];
   char lower[kMaxNameLen];
   const std::string_view key = ToLowerAscii(name, lower);
   auto it = std::lower_bound(specs_.begin(), specs_.end(), key, NameLess);
   if (it == specs_.end() || it->name != key) return nullptr;
+  cached = static_cast<uint16_t>(it - specs_.begin() + 1);
   return &*it;
 }
 

@@ -11,13 +11,14 @@
 
 #include <boost/unordered/unordered_flat_set.hpp>
 
+#include "keyspace/entry_arena.h"
 #include "locknode/base/dcheck.h"
 #include "locknode/keyspace/timing_wheel.h"
 
 namespace locknode::keyspace::internal {
 
-// One heap block per key: this 32-byte header, then the key bytes, then the value bytes (no
-// terminators, binary-safe). The block never moves while the key lives, except when an
+// One block per key (from the EntryArena's size classes): this 32-byte header, then the key
+// bytes, then the value bytes (no terminators, binary-safe). The block never moves while the key lives, except when an
 // overwrite changes the value's length (Keyspace re-links the hook then), so the wheel can point
 // into it and the hash table can rehash freely: it stores only the pointer.
 struct Entry {
@@ -36,10 +37,17 @@ struct Entry {
     if (!v.empty()) std::memcpy(data() + key_len, v.data(), v.size());
   }
 
+  // Bytes of memory this entry occupies (header, key, value, size-class rounding): what a
+  // used-memory count should add per key. O(1).
+  size_t AllocatedBytes() const { return EntryArena::BlockBytes(BlockSize(key_len, value_len)); }
+  static size_t BlockSize(size_t key_len, size_t value_len) {
+    return sizeof(Entry) + key_len + value_len;
+  }
+
   // Allocates an unlinked entry with no deadline.
-  static Entry* Create(std::string_view key, std::string_view value) {
+  static Entry* Create(EntryArena& arena, std::string_view key, std::string_view value) {
     LOCKNODE_DCHECK(key.size() <= UINT32_MAX && value.size() <= UINT32_MAX);
-    void* mem = ::operator new(sizeof(Entry) + key.size() + value.size());
+    void* mem = arena.Allocate(BlockSize(key.size(), value.size()));
     auto* e = new (mem)
         Entry{WheelNode{}, static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())};
     // memcpy with a null source is UB even for 0 bytes, and string_view{} has a null data().
@@ -47,10 +55,11 @@ struct Entry {
     if (!value.empty()) std::memcpy(e->data() + key.size(), value.data(), value.size());
     return e;
   }
-  static void Destroy(Entry* e) {
+  static void Destroy(EntryArena& arena, Entry* e) {
     LOCKNODE_DCHECK(!e->hook.linked());
+    const size_t size = BlockSize(e->key_len, e->value_len);
     e->~Entry();
-    ::operator delete(e);
+    arena.Free(e, size);
   }
   // Entry is standard-layout with the hook first, so the two addresses are interconvertible.
   static Entry* FromHook(WheelNode* n) { return reinterpret_cast<Entry*>(n); }

@@ -10,6 +10,7 @@
 namespace locknode::keyspace {
 
 using internal::Entry;
+using internal::EntryArena;
 using internal::EntryRef;
 using internal::Table;
 
@@ -19,7 +20,7 @@ struct Keyspace::Impl {
     // The wheel is destroyed after this and never touches nodes, so no unlinking is needed.
     for (const EntryRef& r : table) {
       r.p->hook.prev = r.p->hook.next = nullptr;
-      Entry::Destroy(r.p);
+      Entry::Destroy(arena, r.p);
     }
   }
 
@@ -39,7 +40,7 @@ struct Keyspace::Impl {
     Entry* e = it->p;
     DropDeadline(e);
     table.erase(it);
-    Entry::Destroy(e);
+    Entry::Destroy(arena, e);
   }
 
   void DropDeadline(Entry* e) {
@@ -59,7 +60,7 @@ struct Keyspace::Impl {
   }
 
   void Insert(std::string_view key, std::string_view value, Millis deadline) {
-    Entry* e = Entry::Create(key, value);
+    Entry* e = Entry::Create(arena, key, value);
     const bool inserted = table.insert(EntryRef{e}).second;
     LOCKNODE_DCHECK(inserted);
     (void)inserted;
@@ -72,12 +73,12 @@ struct Keyspace::Impl {
       // The common lock case (same-length tokens): no allocation, the hook stays put.
       e->SetValueSameLength(value);
     } else {
-      Entry* fresh = Entry::Create(e->key(), value);
+      Entry* fresh = Entry::Create(arena, e->key(), value);
       if (e->hook.linked()) {
         wheel.Replace(&e->hook, &fresh->hook);  // O(1), keeps slot and deadline
       }
       it->p = fresh;  // same key, same hash: the table needs no rehash
-      Entry::Destroy(e);
+      Entry::Destroy(arena, e);
       e = fresh;
     }
     ApplyDeadline(e, deadline);
@@ -93,6 +94,7 @@ struct Keyspace::Impl {
     }
   }
 
+  EntryArena arena;  // declared first: outlives the table and the wheel, which point into it
   TimingWheel wheel;
   Table table;
   size_t expires = 0;
@@ -177,7 +179,7 @@ size_t Keyspace::ExpireDue(Millis now, size_t budget) {
     e->hook.deadline = kNoDeadline;
     --ks.expires;
     ++expired_total_;
-    Entry::Destroy(e);
+    Entry::Destroy(ks.arena, e);
   });
 }
 
@@ -185,7 +187,7 @@ std::optional<Millis> Keyspace::NextDeadline() const { return impl_->wheel.NextD
 
 void Keyspace::Clear() {
   impl_->wheel.Clear();
-  for (const EntryRef& r : impl_->table) Entry::Destroy(r.p);
+  for (const EntryRef& r : impl_->table) Entry::Destroy(impl_->arena, r.p);
   impl_->table.clear();
   impl_->expires = 0;
 }

@@ -82,6 +82,25 @@ char Unescape(char c) {
   }
 }
 
+// Fast path for the `*<n>\r` / `$<n>\r` header lines of well-formed clients: the digits are
+// scanned once, in place of memchr('\r') + memchr('\0') + ParseInt64 (callgrind: ~2x fewer
+// instructions per SET). Accepts only what string2ll accepts without question: 1 to 18 digits,
+// no leading zero (except "0" itself), no sign, then '\r' and one more byte (Redis skips the
+// byte after '\r' unchecked). Anything else returns -1 and the caller takes the general path,
+// which holds Redis's exact rules and errors.
+int64_t ScanHeaderFast(const char* p, size_t avail, size_t* cr_at) {
+  const size_t max_digits = std::min<size_t>(avail, 18);
+  size_t i = 0;
+  uint64_t v = 0;
+  while (i < max_digits && p[i] >= '0' && p[i] <= '9') {
+    v = v * 10 + static_cast<uint64_t>(p[i] - '0');
+    ++i;
+  }
+  if (i == 0 || (p[0] == '0' && i > 1) || i + 1 >= avail || p[i] != '\r') return -1;
+  *cr_at = i;
+  return static_cast<int64_t>(v);
+}
+
 ArgRef MakeArg(size_t offset, size_t length) {
   LOCKNODE_DCHECK(offset + length <= UINT32_MAX);
   return {static_cast<uint32_t>(offset), static_cast<uint32_t>(length)};
@@ -187,11 +206,21 @@ RequestParser::Status RequestParser::ParseMultibulk(std::span<char> data, size_t
   avail_ = data.size();
   if (multibulk_len_ == 0) {
     size_t cr = 0;
-    const LineScan scan = FindLineEnd(data, 0, '\r', &cr);
-    if (scan == LineScan::kTooBig) return Fail(kErrProtoTooBigMbulkCount);
-    // Redis wants one more byte after '\r' but never checks that it is '\n': it skips it.
-    if (scan == LineScan::kNeedMore || cr + 1 >= data.size()) return Status::kNeedMore;
-    const std::optional<int64_t> count = ParseInt64({data.data() + 1, cr - 1});
+    std::optional<int64_t> count;
+    size_t digits_end = 0;
+    const int64_t fast = scan_ == 0 && !stalled_ && limits_.max_inline_len >= 20
+                             ? ScanHeaderFast(data.data() + 1, data.size() - 1, &digits_end)
+                             : -1;
+    if (fast >= 0) {
+      cr = digits_end + 1;
+      count = fast;
+    } else {
+      const LineScan scan = FindLineEnd(data, 0, '\r', &cr);
+      if (scan == LineScan::kTooBig) return Fail(kErrProtoTooBigMbulkCount);
+      // Redis wants one more byte after '\r' but never checks that it is '\n': it skips it.
+      if (scan == LineScan::kNeedMore || cr + 1 >= data.size()) return Status::kNeedMore;
+      count = ParseInt64({data.data() + 1, cr - 1});
+    }
     if (!count || *count > std::min(limits_.max_multibulk_len, kRedisMaxMultibulk)) {
       return Fail(kErrProtoInvalidMultibulk);
     }
@@ -209,7 +238,9 @@ RequestParser::Status RequestParser::ParseMultibulk(std::span<char> data, size_t
     scan_ = pos_;
   }
   while (multibulk_len_ > 0) {
-    if (bulk_len_ < 0) {
+    if (bulk_len_ < 0 && TryBulkHeaderFast(data)) {
+      // bulk_len_ and pos_ are set: go on with the payload.
+    } else if (bulk_len_ < 0) {
       size_t cr = 0;
       const LineScan scan = FindLineEnd(data, pos_, '\r', &cr);
       if (scan == LineScan::kTooBig) return Fail(kErrProtoTooBigBulkCount);
@@ -229,6 +260,23 @@ RequestParser::Status RequestParser::ParseMultibulk(std::span<char> data, size_t
   }
   *consumed = pos_;
   return Status::kComplete;
+}
+
+// The `$<len>\r` line at pos_ through ScanHeaderFast; on success the same effect as
+// FindLineEnd + ParseBulkHeader (false: nothing changed, take the general path).
+bool RequestParser::TryBulkHeaderFast(std::span<const char> data) {
+  if (scan_ != pos_ || stalled_ || limits_.max_inline_len < 20) return false;
+  if (data.size() - pos_ < 4 || data[pos_] != '$') return false;
+  size_t digits_end = 0;
+  const int64_t len = ScanHeaderFast(data.data() + pos_ + 1, data.size() - pos_ - 1, &digits_end);
+  if (len < 0 || len > limits_.max_bulk_len) return false;
+  if (limits_.unauthenticated && len > kUnauthMaxBulk) return false;
+  const size_t cr = pos_ + 1 + digits_end;
+  if (cr + 2 + static_cast<size_t>(len) + 2 > kMaxRequestBytes) return false;
+  pos_ = cr + 2;
+  scan_ = pos_;
+  bulk_len_ = len;
+  return true;
 }
 
 // Validates the `$<len>` line that ends at `cr`; on success moves past it, records the length

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -64,7 +66,15 @@ class CommandTable {
   std::span<const CommandSpec> all() const { return specs_; }
 
  private:
+  // Direct-mapped cache in front of the binary search (callgrind: Find was ~350 instructions
+  // of a pipelined SET, ~40 with the cache). Holds row index + 1 (0 = empty), so copies of the
+  // table stay valid; Add clears it. Single-threaded like the rest of the shard.
+  static constexpr size_t kCacheSlots = 64;
+  static size_t CacheSlot(std::string_view name) {
+    return (name.size() * 7 + static_cast<unsigned char>(name[0] | 0x20)) % kCacheSlots;
+  }
   std::vector<CommandSpec> specs_;
+  mutable std::array<uint16_t, kCacheSlots> cache_{};
 };
 
 // Builds the table with every command family (one Register* per family file).

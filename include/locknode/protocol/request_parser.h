@@ -67,6 +67,7 @@ class RequestParser {
   Status ParseMultibulk(std::span<char> data, size_t* consumed);
   Status ParseInline(std::span<char> data, size_t* consumed);
   Status ParseBulkHeader(std::span<const char> data, size_t cr);
+  bool TryBulkHeaderFast(std::span<const char> data);
   LineScan FindLineEnd(std::span<const char> data, size_t start, char terminator, size_t* at);
   bool SplitInline(char* line, size_t n);
   void FinishRequest();
