@@ -57,7 +57,12 @@ RUN apt-get update \
 # Unprivileged system user with a fixed numeric id (so `runAsNonRoot` can verify it).
 RUN groupadd --system --gid 10001 locknode \
  && useradd --system --uid 10001 --gid locknode --no-create-home \
-        --home-dir /nonexistent --shell /usr/sbin/nologin locknode
+        --home-dir /nonexistent --shell /usr/sbin/nologin locknode \
+ && install -d -o 10001 -g 10001 -m 0700 /var/lib/locknode
+# /var/lib/locknode: the restart-safety lease file (lease-file in conf/redlock/profile.conf).
+# Mount a volume there so the watermark survives the container; a new named volume copies this
+# directory's owner, so the unprivileged user can write it.
+VOLUME /var/lib/locknode
 
 COPY --from=build /src/build/locknode /usr/local/bin/locknode
 # Container config: conf/docker.conf (bind 0.0.0.0, port 6379; everything else default).

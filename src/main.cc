@@ -1,6 +1,7 @@
 // locknode: a Redis-protocol lock server. Everything lives in app; main only maps startup
 // failures to exit codes.
 #include <cstdio>
+#include <stdexcept>
 #include <system_error>
 
 #include <CLI/App.hpp>
@@ -28,6 +29,9 @@ int main(int argc, char** argv) {
   try {
     return locknode::app::Run(config);
   } catch (const std::system_error& e) {  // bind/listen failure, port file
+    spdlog::error("startup failed: {}", e.what());
+    return 1;
+  } catch (const std::runtime_error& e) {  // the lease file of restart safety
     spdlog::error("startup failed: {}", e.what());
     return 1;
   }

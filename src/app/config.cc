@@ -38,6 +38,22 @@ void AddScriptOptions(CLI::App& cli, Config* c) {
       ->capture_default_str();
 }
 
+// Restart safety and TTL policy (SAFETY.md G3, F2-F5; conf/locknode.conf explains each).
+void AddSafetyOptions(CLI::App& cli, Config* c) {
+  cli.add_option("--lease-file", c->lease_file,
+                 "Restart safety: keep the lease watermark here; \"\" = off");
+  cli.add_option("--max-ttl", c->max_ttl, "Longest TTL in ms (longer ones are refused); 0 = none")
+      ->capture_default_str();
+  cli.add_option("--require-ttl", c->require_ttl, "Refuse writes that leave a key without a TTL")
+      ->capture_default_str();
+  cli.add_option("--maxmemory", c->maxmemory, "Key memory limit (-OOM beyond); 0 = none")
+      ->transform(CLI::AsSizeValue(/*kb_is_1000=*/false))
+      ->capture_default_str();
+  // Accepted so a Redis-style file states it; any other policy would evict lock keys.
+  cli.add_option("--maxmemory-policy", c->maxmemory_policy, "Only noeviction")
+      ->capture_default_str();
+}
+
 void AddOptions(CLI::App& cli, Config* c, CliRequest* request) {
   cli.set_config("--config", "", "Read options from this file (name = value lines)");
   // A misspelt option in a lock server's config must stop it, not be ignored silently.
@@ -67,6 +83,7 @@ void AddOptions(CLI::App& cli, Config* c, CliRequest* request) {
                  "trace|debug|info|warn|error|critical|off (or Redis's verbose|notice|warning)")
       ->capture_default_str();
   AddScriptOptions(cli, c);
+  AddSafetyOptions(cli, c);
   cli.add_flag("--dump-config", request->dump_config, "Print the effective configuration, exit")
       ->configurable(false);
 }
@@ -122,6 +139,10 @@ void ValidateConfig(const Config& c) {
   Require(c.lua_max_scripts >= 1, "lua-max-scripts", "at least 1");
   Require(c.lua_cache_max_bytes >= 1, "lua-cache-max-bytes", "at least 1 byte");
   Require(c.lua_max_script_bytes >= 1, "lua-max-script-bytes", "at least 1 byte");
+  Require(c.max_ttl >= 0, "max-ttl", "0 (no cap) or a number of milliseconds");
+  Require(c.maxmemory >= 0, "maxmemory", "0 (no limit) or a number of bytes");
+  Require(c.maxmemory_policy == "noeviction", "maxmemory-policy",
+          "noeviction (locknode never evicts a lock key)");
   Require(!NormalizeLogLevel(c.log_level).empty(), "loglevel",
           "one of trace, debug, info, warn, error, critical, off, verbose, notice, warning");
 }

@@ -13,6 +13,11 @@ std::vector<std::pair<std::string, std::string>> ConfigEntries(const Config& c) 
       {"client-query-buffer-limit", std::to_string(c.client_query_buffer_limit)},
       {"proto-max-multibulk-len", std::to_string(c.proto_max_multibulk_len)},
       {"loglevel", c.log_level},
+      {"lease-file", c.lease_file},
+      {"max-ttl", std::to_string(c.max_ttl)},
+      {"require-ttl", c.require_ttl ? "yes" : "no"},
+      {"maxmemory", std::to_string(c.maxmemory)},
+      {"maxmemory-policy", c.maxmemory_policy},  // always noeviction
       // Fixed answers for what clients probe (redis-benchmark: save/appendonly; SE.Redis:
       // databases) — locknode keeps no persistence and has one database.
       {"save", ""},

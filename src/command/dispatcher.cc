@@ -5,6 +5,7 @@
 #include "locknode/protocol/errors.h"
 
 #include "command/reply_text.h"
+#include "command/write_admission.h"
 
 namespace locknode::command {
 namespace {
@@ -95,8 +96,8 @@ void SetLastCommand(ClientState& client, const CommandSpec& container, const Com
 
 }  // namespace
 
-// Redis processCommand order: existence, then arity, then authentication; only then the command
-// runs and counts (rejected commands do not add to total_commands_processed).
+// Redis processCommand order: existence, then arity, then authentication, then the write
+// refusals (OOM, restart quarantine); only then the command runs and counts (rejected commands do not add to total_commands_processed).
 void Dispatcher::Execute(ArgList args, ClientState& client, protocol::ReplySink& reply) {
   LOCKNODE_DCHECK(!args.empty());
   const CommandSpec* container = shard_.table().Find(args[0]);
@@ -131,6 +132,7 @@ void Dispatcher::Execute(ArgList args, ClientState& client, protocol::ReplySink&
   // through it, and PXAT conversions use the same instant as the lazy-expiry checks.
   const Clock& clock = shard_.clock();
   CommandContext ctx{shard_, client, reply, clock.NowMs(), clock.WallUs()};
+  if (!AdmitWrite(shard_, *cmd, ctx.now, reply)) return;
   ++shard_.stats().commands_processed;
   cmd->handler(ctx, args);
 }

@@ -150,7 +150,7 @@ void AddClients(CommandContext& ctx, InfoText& info) {
   info.Line("tracking_clients", 0);
 }
 
-void AddMemory(InfoText& info) {
+void AddMemory(CommandContext& ctx, InfoText& info) {
   // glibc's view of the heap: bytes in use in arenas plus mmapped blocks (Redis reports its
   // allocator's "allocated" figure the same way).
   const struct mallinfo2 mi = mallinfo2();
@@ -158,16 +158,25 @@ void AddMemory(InfoText& info) {
   info.Header("Memory");
   info.Line("used_memory", static_cast<int64_t>(used));
   info.Line("used_memory_human", HumanBytes(used));
-  info.Line("maxmemory", 0);
-  info.Line("maxmemory_human", "0B");
+  // maxmemory limits the keys' memory (used_memory_dataset); nothing is ever evicted.
+  const uint64_t maxmemory = static_cast<uint64_t>(ctx.shard.config().maxmemory);
+  info.Line("used_memory_dataset", static_cast<int64_t>(ctx.shard.keyspace().used_bytes()));
+  info.Line("maxmemory", static_cast<int64_t>(maxmemory));
+  info.Line("maxmemory_human", HumanBytes(maxmemory));
   info.Line("maxmemory_policy", "noeviction");
   info.Line("mem_allocator", "libc");
 }
 
-void AddPersistence(InfoText& info) {
-  // loading:0 ends ioredis's ready check; locknode keeps nothing on disk.
+void AddPersistence(CommandContext& ctx, InfoText& info) {
+  // loading:0 ends ioredis's ready check; locknode keeps no keys on disk. The restart
+  // quarantine does not say loading:1: reads and DEL must keep working during it.
+  const LeaseGuard& lease = ctx.shard.lease();
   info.Header("Persistence");
   info.Line("loading", 0);
+  info.Line("restart_safety", lease.restart_safety() ? "on" : "off");
+  info.Line("quarantine_remaining_ms", lease.QuarantineRemaining(ctx.now));
+  info.Line("max_ttl_ms", lease.max_ttl());
+  info.Line("require_ttl", ctx.shard.config().require_ttl ? 1 : 0);
   info.Line("async_loading", 0);
   info.Line("rdb_changes_since_last_save", 0);
   info.Line("rdb_bgsave_in_progress", 0);
@@ -231,8 +240,8 @@ void CmdInfo(CommandContext& ctx, ArgList args) {
   InfoText info;
   if (sections & kServer) AddServer(ctx, info);
   if (sections & kClients) AddClients(ctx, info);
-  if (sections & kMemory) AddMemory(info);
-  if (sections & kPersistence) AddPersistence(info);
+  if (sections & kMemory) AddMemory(ctx, info);
+  if (sections & kPersistence) AddPersistence(ctx, info);
   if (sections & kStats) AddStats(ctx, info);
   if (sections & kReplication) AddReplication(info);
   if (sections & kCpu) AddCpu(info);

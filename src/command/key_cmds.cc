@@ -143,6 +143,7 @@ void ExpireGeneric(CommandContext& ctx, ArgList args, bool seconds, bool absolut
     ctx.reply.Integer(0);
     return;
   }
+  if (!ctx.shard.lease().AdmitDeadline(*deadline, ctx.now, command, ctx.reply)) return;
   // A deadline already reached deletes the key and still replies 1 (Redis checkAlreadyExpired:
   // PEXPIRE k 0, EXPIRE k -1); SetDeadline does exactly that for deadline <= now.
   ks.SetDeadline(args[1], *deadline, ctx.now);
@@ -196,6 +197,7 @@ void CmdPersist(CommandContext& ctx, ArgList args) {
     ctx.reply.Integer(0);
     return;
   }
+  if (!ctx.shard.lease().AdmitNoTtl(ctx.reply)) return;
   ks.SetDeadline(args[1], kNoDeadline, ctx.now);
   ctx.reply.Integer(1);
 }
@@ -220,7 +222,7 @@ constexpr CommandSpec KeyCommand(std::string_view name, int arity, uint32_t flag
 // during the post-restart write refusal (an empty answer is the truth then); writes are not.
 constexpr uint32_t kRead = kReadOnly | kFast | kLoading;
 constexpr CommandSpec kKeyCommands[] = {
-    KeyCommand("del", -2, kWrite, -1, CmdDel, "Delete a key", "key [key ...]"),
+    KeyCommand("del", -2, kWrite | kOnlyRemoves, -1, CmdDel, "Delete a key", "key [key ...]"),
     KeyCommand("exists", -2, kRead, -1, CmdExists, "Determine if a key exists", "key [key ...]"),
     KeyCommand("type", 2, kRead, 1, CmdType, "Determine the type stored at key", "key"),
     KeyCommand("pexpire", -3, kWrite | kFast, 1, CmdPExpire,

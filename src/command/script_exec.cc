@@ -4,6 +4,8 @@
 #include "locknode/protocol/reply_sink.h"
 #include "locknode/script/fast_path.h"
 
+#include "command/write_admission.h"
+
 namespace locknode::command {
 namespace {
 
@@ -77,6 +79,7 @@ void ScriptInvoker::Call(std::span<const std::string_view> args, protocol::Reply
   if ((cmd->flags & kWrite) != 0) {
     if (read_only_) return sink.Error(script::kErrScriptWriteInReadOnly);
     if (!SaveKeys(*cmd, args)) return sink.Error(script::kErrScriptNotAllowed);
+    if (!AdmitWrite(shard_, *cmd, now_, sink)) return;
   }
   CommandContext ctx{shard_, client_, sink, now_, wall_us_};
   ++shard_.stats().commands_processed;  // Redis counts commands called from scripts too
@@ -108,6 +111,10 @@ bool TryFastPath(CommandContext& ctx, const script::ScriptEntry& entry,
     case script::FastPathKind::kCompareAndPexpire: {
       const auto ttl = ParseInt64(argv[fp.ttl_arg]);
       if (!ttl || *ttl < 1 || *ttl > script::kFastPathMaxTtlMs) return false;
+      // A refused extend runs in Lua, so its error is exactly the script's own.
+      LeaseGuard& lease = ctx.shard.lease();
+      if (lease.QuarantineRemaining(ctx.now) > 0 || lease.ExceedsMaxTtl(*ttl)) return false;
+      if (!lease.AdmitDeadline(ctx.now + *ttl, ctx.now, "pexpire", ctx.reply)) return true;
       ctx.reply.Integer(ks.CompareAndSetDeadline(key, token, ctx.now + *ttl, ctx.now) ? 1 : 0);
       return true;
     }

@@ -235,7 +235,7 @@ void RegisterServerCommands(CommandTable& table) {
              "server"});
   table.Add({"flushdb",
              -1,
-             kWrite,
+             kWrite | kOnlyRemoves,
              0,
              0,
              0,
@@ -246,7 +246,7 @@ void RegisterServerCommands(CommandTable& table) {
              "server"});
   table.Add({"flushall",
              -1,
-             kWrite,
+             kWrite | kOnlyRemoves,
              0,
              0,
              0,

@@ -9,6 +9,7 @@
 #include "locknode/command/arg_cursor.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/families.h"
+#include "locknode/command/lease_guard.h"
 #include "locknode/command/shard.h"
 #include "locknode/protocol/errors.h"
 #include "locknode/protocol/reply_sink.h"
@@ -105,17 +106,32 @@ std::optional<Millis> ResolveSetExpire(CommandContext& ctx, ExpireKind kind, std
 
 enum class SetReply : uint8_t { kOkOrNull, kOneOrZero };
 
+// The lease guard's checks (lease_guard.h): a TTL goes through max-ttl and the restart-safety
+// watermark; no TTL through require-ttl. KEEPTTL counts as no TTL unless the key has one.
+bool AdmitSet(CommandContext& ctx, std::string_view key, TtlMode ttl, Millis deadline,
+              std::string_view command) {
+  LeaseGuard& lease = ctx.shard.lease();
+  if (ttl == TtlMode::kAt) return lease.AdmitDeadline(deadline, ctx.now, command, ctx.reply);
+  if (ttl == TtlMode::kKeep) {
+    const auto old = ctx.shard.keyspace().Find(key, ctx.now);
+    if (old && old->deadline != kNoDeadline) return true;
+  }
+  return lease.AdmitNoTtl(ctx.reply);
+}
+
 // Redis setGenericCommand after the expire is validated: GET reads the old value first, then
 // NX/XX decide. With GET the reply is the old value (or null) whether or not the write
 // happened; it is sent before the write because the view dies at the next mutating call.
 void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view value,
-                const SetParams& params, Millis deadline, SetReply style) {
+                const SetParams& params, Millis deadline, SetReply style,
+                std::string_view command) {
   keyspace::Keyspace& ks = ctx.shard.keyspace();
   const SetCond cond =
       params.nx ? SetCond::kIfAbsent : (params.xx ? SetCond::kIfPresent : SetCond::kAlways);
   const TtlMode ttl = params.keepttl                       ? TtlMode::kKeep
                       : params.expire != ExpireKind::kNone ? TtlMode::kAt
                                                            : TtlMode::kClear;
+  if (!AdmitSet(ctx, key, ttl, deadline, command)) return;
   if (params.get) {
     const auto old = ks.Find(key, ctx.now);
     CountLookup(ctx.shard, old.has_value());
@@ -150,13 +166,13 @@ void CmdSet(CommandContext& ctx, ArgList args) {
     if (!resolved) return;
     deadline = *resolved;
   }
-  SetGeneric(ctx, args[1], args[2], params, deadline, SetReply::kOkOrNull);
+  SetGeneric(ctx, args[1], args[2], params, deadline, SetReply::kOkOrNull, "set");
 }
 
 void CmdSetNx(CommandContext& ctx, ArgList args) {
   SetParams params;
   params.nx = true;
-  SetGeneric(ctx, args[1], args[2], params, kNoDeadline, SetReply::kOneOrZero);
+  SetGeneric(ctx, args[1], args[2], params, kNoDeadline, SetReply::kOneOrZero, "setnx");
 }
 
 // SETEX key seconds value / PSETEX key milliseconds value: SET with EX/PX (Redis setexCommand).
@@ -165,7 +181,7 @@ void SetExGeneric(CommandContext& ctx, ArgList args, ExpireKind kind, std::strin
   if (!deadline) return;
   SetParams params;
   params.expire = kind;
-  SetGeneric(ctx, args[1], args[3], params, *deadline, SetReply::kOkOrNull);
+  SetGeneric(ctx, args[1], args[3], params, *deadline, SetReply::kOkOrNull, command);
 }
 
 void CmdSetEx(CommandContext& ctx, ArgList args) {

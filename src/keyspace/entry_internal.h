@@ -95,5 +95,6 @@ struct KeyEq {
 
 // Open addressing (SIMD-probed groups of 15): ~9 bytes per slot (pointer + metadata byte).
 using Table = boost::unordered_flat_set<EntryRef, KeyHash, KeyEq>;
+inline constexpr size_t kTableBytesPerSlot = sizeof(EntryRef) + 1;
 
 }  // namespace locknode::keyspace::internal

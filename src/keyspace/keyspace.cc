@@ -20,7 +20,7 @@ struct Keyspace::Impl {
     // The wheel is destroyed after this and never touches nodes, so no unlinking is needed.
     for (const EntryRef& r : table) {
       r.p->hook.prev = r.p->hook.next = nullptr;
-      Entry::Destroy(arena, r.p);
+      Entry::Destroy(arena, r.p);  // no accounting: the whole keyspace goes
     }
   }
 
@@ -40,6 +40,17 @@ struct Keyspace::Impl {
     Entry* e = it->p;
     DropDeadline(e);
     table.erase(it);
+    Free(e);
+  }
+
+  // Every entry is made and freed through these two, so entry_bytes stays exact (maxmemory).
+  Entry* New(std::string_view key, std::string_view value) {
+    Entry* e = Entry::Create(arena, key, value);
+    entry_bytes += e->AllocatedBytes();
+    return e;
+  }
+  void Free(Entry* e) {
+    entry_bytes -= e->AllocatedBytes();
     Entry::Destroy(arena, e);
   }
 
@@ -60,7 +71,7 @@ struct Keyspace::Impl {
   }
 
   void Insert(std::string_view key, std::string_view value, Millis deadline) {
-    Entry* e = Entry::Create(arena, key, value);
+    Entry* e = New(key, value);
     const bool inserted = table.insert(EntryRef{e}).second;
     LOCKNODE_DCHECK(inserted);
     (void)inserted;
@@ -73,12 +84,12 @@ struct Keyspace::Impl {
       // The common lock case (same-length tokens): no allocation, the hook stays put.
       e->SetValueSameLength(value);
     } else {
-      Entry* fresh = Entry::Create(arena, e->key(), value);
+      Entry* fresh = New(e->key(), value);
       if (e->hook.linked()) {
         wheel.Replace(&e->hook, &fresh->hook);  // O(1), keeps slot and deadline
       }
       it->p = fresh;  // same key, same hash: the table needs no rehash
-      Entry::Destroy(arena, e);
+      Free(e);
       e = fresh;
     }
     ApplyDeadline(e, deadline);
@@ -98,6 +109,7 @@ struct Keyspace::Impl {
   TimingWheel wheel;
   Table table;
   size_t expires = 0;
+  size_t entry_bytes = 0;  // arena bytes of all entries (size-class blocks)
   uint64_t* expired_total;
 };
 
@@ -179,7 +191,7 @@ size_t Keyspace::ExpireDue(Millis now, size_t budget) {
     e->hook.deadline = kNoDeadline;
     --ks.expires;
     ++expired_total_;
-    Entry::Destroy(ks.arena, e);
+    ks.Free(e);
   });
 }
 
@@ -190,6 +202,11 @@ void Keyspace::Clear() {
   for (const EntryRef& r : impl_->table) Entry::Destroy(impl_->arena, r.p);
   impl_->table.clear();
   impl_->expires = 0;
+  impl_->entry_bytes = 0;
+}
+
+size_t Keyspace::used_bytes() const {
+  return impl_->entry_bytes + impl_->table.bucket_count() * internal::kTableBytesPerSlot;
 }
 
 size_t Keyspace::size() const { return impl_->table.size(); }

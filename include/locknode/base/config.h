@@ -22,6 +22,14 @@ struct Config {
   int64_t proto_max_multibulk_len = 1024LL * 1024;           // arguments per command
   std::string log_level = "info";
   std::string config_file;               // the file that was loaded, if any (for INFO/banner)
+  // Lock safety (SAFETY.md G3, F2-F5). All off by default; conf/redlock/profile.conf turns
+  // them on. See command/lease_guard.h.
+  std::string lease_file;                // restart safety: refuse lock writes after a restart
+                                         // until every earlier grant expired; "" = off
+  int64_t max_ttl = 0;                   // ms; longer TTLs are rejected (never clamped); 0 = none
+  bool require_ttl = false;              // refuse writes that leave a key without a TTL
+  int64_t maxmemory = 0;                 // bytes of key memory; past it writes get -OOM; 0 = none
+  std::string maxmemory_policy = "noeviction";  // the only one accepted
   // Scripting (EVAL). A script over a budget is aborted and its writes are rolled back.
   bool lua_fast_path = true;              // run recognised lock scripts natively (A/B switch)
   int64_t lua_time_limit = 1000;          // ms per script (Redis lua-time-limit is 5000 and

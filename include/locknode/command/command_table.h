@@ -41,6 +41,9 @@ enum CommandFlag : uint32_t {
   kLoading = 1u << 5,    // allowed while the node refuses writes after a restart
   kDenyOom = 1u << 6,
   kAdmin = 1u << 7,
+  // Internal (not in COMMAND INFO): a write that can only remove keys (DEL, FLUSHALL), so it
+  // stays allowed while restart safety refuses lock writes.
+  kOnlyRemoves = 1u << 8,
 };
 
 // One row of the command table (Redis redisCommand, Dragonfly CI{}). Arity follows Redis: N means

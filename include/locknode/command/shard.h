@@ -5,6 +5,7 @@
 #include "locknode/base/clock.h"
 #include "locknode/base/config.h"
 #include "locknode/command/command_table.h"
+#include "locknode/command/lease_guard.h"
 #include "locknode/command/scripting.h"
 #include "locknode/command/server_control.h"
 #include "locknode/keyspace/keyspace.h"
@@ -22,12 +23,13 @@ struct Stats {
   uint64_t keyspace_misses = 0;
 };
 
-// All state one serving thread owns: keyspace, command table, stats, the Lua engine
-// and script cache. No globals: going to N shards later is a wiring change (GUIDE §2.6).
+// All state one serving thread owns: keyspace, lease guard, command table, stats, the Lua
+// engine and script cache. Throws LeaseError when the lease file is unusable. No globals: going to N shards later is a wiring change (GUIDE §2.6).
 class Shard {
  public:
   Shard(const Config& config, const Clock& clock, ServerControl* control)
-      : config_(config), clock_(clock), control_(control), keyspace_(clock.NowMs()),
+      : config_(config), clock_(clock), control_(control), lease_(config, clock.NowMs()),
+        keyspace_(clock.NowMs()),
         table_(BuildCommandTable()), start_ms_(clock.NowMs()),
         lua_(ScriptEngineOptions(config, clock)), scripts_(lua_, ScriptCacheLimits(config)) {}
 
@@ -35,6 +37,7 @@ class Shard {
   const Clock& clock() const { return clock_; }
   ServerControl* control() const { return control_; }  // may be null in unit tests
   keyspace::Keyspace& keyspace() { return keyspace_; }
+  LeaseGuard& lease() { return lease_; }  // restart safety, max-ttl, require-ttl
   const CommandTable& table() const { return table_; }
   Stats& stats() { return stats_; }
   Millis start_ms() const { return start_ms_; }
@@ -45,6 +48,7 @@ class Shard {
   const Config& config_;
   const Clock& clock_;
   ServerControl* control_;
+  LeaseGuard lease_;
   keyspace::Keyspace keyspace_;
   CommandTable table_;
   Stats stats_;

@@ -77,6 +77,8 @@ class Keyspace {
   size_t size() const;           // keys stored, including expired ones not yet reclaimed (DBSIZE)
   size_t expires_count() const;  // keys with a deadline
   uint64_t expired_total() const { return expired_total_; }  // keys reclaimed or lazily expired
+  // Heap bytes the keys take: entries plus the index (what maxmemory limits). O(1).
+  size_t used_bytes() const;
 
  private:
   struct Impl;

@@ -24,6 +24,8 @@ inline constexpr std::string_view kErrNotInteger = "ERR value is not an integer 
 inline constexpr std::string_view kErrWrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr std::string_view kErrDbIndex = "ERR DB index is out of range";
 inline constexpr std::string_view kErrNoAuth = "NOAUTH Authentication required.";
+// Redis shared.oomerr: a denyoom command while used memory is over maxmemory.
+inline constexpr std::string_view kErrOom = "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kErrWrongPass = "WRONGPASS invalid username-password pair or user is disabled.";
 inline constexpr std::string_view kErrAuthNoPassword =
     "ERR AUTH <password> called without any password configured for the default user. Are you "
