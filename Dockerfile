@@ -30,10 +30,11 @@ WORKDIR /src
 COPY . .
 
 # Release build with the test suites configured; only locknode and the per-module unit-test
-# binaries (locknode_<module>_tests) are compiled: integration/compat binaries are not needed.
+# binaries (locknode_<module>_tests) and the fuzz-corpus replays (locknode_fuzz_replay_<target>,
+# label unit too) are compiled: integration/compat binaries are not needed.
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DLOCKNODE_TESTS=ON -DLOCKNODE_BENCH=OFF \
  && unit_targets="$(cmake --build build --target help \
-        | awk '/^\.\.\. locknode_[a-z]+_tests$/ && $2 !~ /integration|diff/ {print $2}')" \
+        | awk '/^\.\.\. locknode_([a-z]+_tests|fuzz_replay_[a-z_]+)$/ && $2 !~ /integration|diff/ {print $2}')" \
  && echo "unit test targets: ${unit_targets:-<none>}" \
  && cmake --build build -j"${JOBS}" --target locknode ${unit_targets}
 
