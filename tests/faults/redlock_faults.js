@@ -307,10 +307,27 @@ const scenarios = {
       nodes,
       faults: async (stopAt, stats) => {
         const offsets = ['+3600', '-3600', '+0'];
+        // PTTL continuity (SAFETY.md §4.2 row 4): a long key on a jumping node must lose exactly
+        // the real time between two reads. With send/reply times s, r on the monotonic clock,
+        // p_before - p_after lies in [s2 - r1, r2 - s1] (+-1 ms of rounding), whatever the noise.
+        const pttl = async () => {
+          const s = nowNs();
+          const reply = await rawCall(nodes[0].port, ['PTTL', 'pttl:probe']);
+          return { s, r: nowNs(), p: Number(reply.slice(1)) };
+        };
+        await rawCall(nodes[0].port, ['SET', 'pttl:probe', 'x', 'PX', '600000']);
+        let last = await pttl();
         for (let k = 0; Date.now() < stopAt - 2000; k++) {
           await sleep(2000);
           for (const n of nodes.slice(0, 2)) n.setClockOffset(offsets[k % 3]);
           stats.jumps++;
+          const now = await pttl();
+          const drop = last.p - now.p;
+          if (!(drop >= ms(now.s - last.r) - 1 && drop <= ms(now.r - last.s) + 1)) {
+            stats.pttlJumps.push(`${last.p}->${now.p} over ${ms(now.s - last.r).toFixed(0)}..${ms(now.r - last.s).toFixed(0)} ms`);
+          }
+          stats.pttlSamples++;
+          last = now;
           // The jump must really reach the server (else this scenario proves nothing).
           const time = await rawCall(nodes[0].port, ['TIME']);
           const secs = Number((time.split('\r\n')[2] || '0'));
@@ -329,7 +346,7 @@ async function runRandomScenario(name) {
   const { nodes, faults, noLocking = false, seconds: fixedSeconds } = await scenarios[name](dir);
   const stats = { attempts: 0, acquired: 0, failed: 0, abandoned: 0, resourceErrors: 0, pauses: 0,
                   restarts: 0, quarantinedRestarts: 0, waits: [], readErrors: 0, probeGaveUp: 0,
-                  jumps: 0, jumpsSeen: 0 };
+                  jumps: 0, jumpsSeen: 0, pttlSamples: 0, pttlJumps: [] };
   // restart gets twice as long: each cycle waits out a quarantine (about TTL + 1 s).
   const seconds = fixedSeconds || (name === 'restart' ? 2 * SECONDS : SECONDS);
   const stopAt = Date.now() + seconds * 1000;
@@ -354,9 +371,10 @@ async function runRandomScenario(name) {
     if (stats.readErrors) problems.push(`${stats.readErrors} reads failed during quarantine`);
   }
   if (name === 'walljump' && stats.jumpsSeen === 0) problems.push('the faked wall clock never reached the node');
+  if (name === 'walljump' && stats.pttlJumps.length) problems.push(`PTTL jumped: ${stats.pttlJumps.join('; ')}`);
   const extra = name === 'restart' ? ` restarts=${stats.restarts} quarantined=${stats.quarantinedRestarts} ` +
     `wait_after_restart_ms=[${stats.waits.join(',')}]`
-    : name === 'pause' ? ` pauses=${stats.pauses}` : name === 'walljump' ? ` jumps=${stats.jumps} seen=${stats.jumpsSeen}` : '';
+    : name === 'pause' ? ` pauses=${stats.pauses}` : name === 'walljump' ? ` jumps=${stats.jumps} seen=${stats.jumpsSeen} pttl_samples=${stats.pttlSamples} pttl_jumps=${stats.pttlJumps.length}` : '';
   console.log(`${name.padEnd(15)} ${((Date.now() - t) / 1000).toFixed(1)} s  attempts=${stats.attempts} ` +
               `acquired=${stats.acquired} failed=${stats.failed} abandoned=${stats.abandoned} ` +
               `overlaps=${overlaps.length} lost_updates=${lost} min_gap_ms=${minGapMs === null ? '-' : minGapMs.toFixed(2)}` +
