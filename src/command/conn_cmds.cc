@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "locknode/base/password_digest.h"
 #include "locknode/base/strings.h"
 #include "locknode/command/client_state.h"
 #include "locknode/command/command_table.h"
@@ -30,25 +31,12 @@ namespace errors = protocol;
 constexpr std::string_view kRedisVersion = "7.0.15";
 constexpr std::string_view kDefaultUser = "default";
 
-// Compares every byte whatever the content, so the time taken tells nothing about how long a
-// matching prefix of the password was (Redis acl.c time_independent_strcmp has the same goal).
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  const size_t n = a.size() > b.size() ? a.size() : b.size();
-  unsigned diff = a.size() == b.size() ? 0u : 1u;
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char ca = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
-    const unsigned char cb = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
-    diff |= static_cast<unsigned>(ca ^ cb);
-  }
-  return diff == 0;
-}
-
 // The only user is "default" (no ACLs). With no requirepass it is "nopass" and any password
 // opens it (Redis: `AUTH default x` -> +OK); another user name always fails, case-sensitively.
 bool CheckUser(const Shard& shard, std::string_view user, std::string_view pass) {
   if (user != kDefaultUser) return false;
-  const std::string& required = shard.config().requirepass;
-  return required.empty() || ConstantTimeEquals(pass, required);
+  // Digests, not the passwords: equal lengths, so the compare leaks neither length nor prefix.
+  return shard.config().requirepass.empty() || PasswordMatches(shard.requirepass_digest(), pass);
 }
 
 void CmdPing(CommandContext& ctx, ArgList args) {

@@ -4,6 +4,7 @@
 
 #include "locknode/base/clock.h"
 #include "locknode/base/config.h"
+#include "locknode/base/password_digest.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/lease_guard.h"
 #include "locknode/command/scripting.h"
@@ -29,7 +30,7 @@ class Shard {
  public:
   Shard(const Config& config, const Clock& clock, ServerControl* control)
       : config_(config), clock_(clock), control_(control), lease_(config, clock.NowMs()),
-        keyspace_(clock.NowMs()),
+        keyspace_(clock.NowMs()), requirepass_digest_(HashPassword(config.requirepass)),
         table_(BuildCommandTable()), start_ms_(clock.NowMs()),
         lua_(ScriptEngineOptions(config, clock)), scripts_(lua_, ScriptCacheLimits(config)) {}
 
@@ -37,6 +38,8 @@ class Shard {
   const Clock& clock() const { return clock_; }
   ServerControl* control() const { return control_; }  // may be null in unit tests
   keyspace::Keyspace& keyspace() { return keyspace_; }
+  // SHA-256 of config().requirepass, hashed once: AUTH compares digests (conn_cmds.cc).
+  const PasswordDigest& requirepass_digest() const { return requirepass_digest_; }
   LeaseGuard& lease() { return lease_; }  // restart safety, max-ttl, require-ttl
   const CommandTable& table() const { return table_; }
   Stats& stats() { return stats_; }
@@ -50,6 +53,7 @@ class Shard {
   ServerControl* control_;
   LeaseGuard lease_;
   keyspace::Keyspace keyspace_;
+  PasswordDigest requirepass_digest_;
   CommandTable table_;
   Stats stats_;
   Millis start_ms_;

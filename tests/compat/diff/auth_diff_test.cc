@@ -29,6 +29,11 @@ TEST_F(AuthDiffTest, NoAuthAndAuth) {
           {"inline before auth", {Raw("GET k\r\n")}},
           {"wrong password", {Cmd({"AUTH", "nope"}), Cmd({"GET", "k"})}},
           {"wrong user", {Cmd({"AUTH", "bob", "secret"})}},
+          // Digest compare (SAFETY.md §5): a prefix, an extension and an empty password fail.
+          {"password prefix", {Cmd({"AUTH", "secre"}), Cmd({"PING"})}},
+          {"password extended", {Cmd({"AUTH", "default", "secretx"}), Cmd({"PING"})}},
+          {"empty password", {Cmd({"AUTH", ""}), Cmd({"PING"})}},
+          {"password with nul", {Cmd({"AUTH", std::string("secret\0", 7)}), Cmd({"PING"})}},
           {"auth then commands", {Auth(), Cmd({"SET", "k", "v"}), Cmd({"GET", "k"})}},
           {"auth default user", {Cmd({"AUTH", "default", "secret"}), Cmd({"GET", "k"})}},
           {"wrong password after auth keeps auth",
@@ -45,6 +50,13 @@ TEST_F(AuthDiffTest, NoAuthAndAuth) {
           {"select before auth", {Cmd({"SELECT", "0"})}},
           {"eval before auth", {Cmd({"EVAL", "return 1", "0"})}},
           {"quit before auth", {Cmd({"QUIT"})}},
+          // The four no-auth commands (Redis NO_AUTH flag): RESET answers and stays locked.
+          {"reset before auth", {Cmd({"RESET"}), Cmd({"PING"})}},
+          {"reset after auth locks again", {Auth(), Cmd({"RESET"}), Cmd({"GET", "k"})}},
+          {"echo before auth", {Cmd({"ECHO", "x"})}},
+          {"config before auth", {Cmd({"CONFIG", "GET", "maxclients"})}},
+          {"hello auth then ping", {Hello({"HELLO", "3", "AUTH", "default", "secret"}),
+                                    Cmd({"PING"})}},
       });
 }
 

@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "locknode/base/clock.h"
@@ -21,7 +22,11 @@ namespace locknode::command {
 // client would receive, so tests assert wire format and semantics at once.
 class CommandTest : public ::testing::Test {
  protected:
-  CommandTest() : shard_(config_, clock_, nullptr), dispatcher_(shard_), writer_(&out_) {}
+  CommandTest() : CommandTest(Config{}) {}
+  // For options the Shard reads once at construction (requirepass is hashed then).
+  explicit CommandTest(Config config)
+      : config_(std::move(config)), shard_(config_, clock_, nullptr), dispatcher_(shard_),
+        writer_(&out_) {}
 
   // Returns the reply bytes, e.g. "+OK\r\n".
   std::string Run(std::initializer_list<std::string_view> args) {

@@ -88,9 +88,11 @@ TEST_F(ConnTest, AuthWithoutPassword) {
 
 class ConnAuthTest : public CommandTest {
  protected:
-  ConnAuthTest() {
-    config_.requirepass = "s3cret";
-    client_.authenticated = false;
+  ConnAuthTest() : CommandTest(WithPassword("s3cret")) { client_.authenticated = false; }
+  static Config WithPassword(const std::string& password) {
+    Config config;
+    config.requirepass = password;
+    return config;
   }
 };
 
