@@ -68,6 +68,12 @@ void AddOptions(CLI::App& cli, Config* c, CliRequest* request) {
   cli.add_option("--timeout", c->timeout, "Close clients idle this many seconds; 0 = never")
       ->capture_default_str();
   cli.add_option("--requirepass", c->requirepass, "Password clients must AUTH with");
+  cli.add_option("--protected-mode", c->protected_mode,
+                 "Without requirepass, serve loopback clients only (-DENIED to others)")
+      ->capture_default_str();
+  cli.add_option("--maxclients-loopback-reserve", c->maxclients_loopback_reserve,
+                 "Extra client slots beyond maxclients for loopback peers only")
+      ->capture_default_str();
   const CLI::AsSizeValue size_units(/*kb_is_1000=*/false);
   cli.add_option("--proto-max-bulk-len", c->proto_max_bulk_len, "Largest bulk argument")
       ->transform(size_units)
@@ -125,6 +131,8 @@ void ValidateConfig(const Config& c) {
   Require(c.bind.find_first_not_of(' ') != std::string::npos, "bind", "at least one address");
   Require(c.port >= 0 && c.port <= 65535, "port", "between 0 and 65535");
   Require(c.maxclients >= 1, "maxclients", "at least 1");
+  Require(c.maxclients_loopback_reserve >= 0 && c.maxclients_loopback_reserve <= 1000,
+          "maxclients-loopback-reserve", "between 0 and 1000");
   Require(c.timeout >= 0, "timeout", "0 (never) or a number of seconds");
   Require(c.proto_max_bulk_len >= 1 && c.proto_max_bulk_len < kMaxRequestBytes,
           "proto-max-bulk-len", "between 1 and 4294967294");

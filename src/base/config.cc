@@ -9,6 +9,8 @@ std::vector<std::pair<std::string, std::string>> ConfigEntries(const Config& c) 
       {"maxclients", std::to_string(c.maxclients)},
       {"timeout", std::to_string(c.timeout)},
       {"requirepass", c.requirepass},
+      {"protected-mode", c.protected_mode ? "yes" : "no"},
+      {"maxclients-loopback-reserve", std::to_string(c.maxclients_loopback_reserve)},
       {"proto-max-bulk-len", std::to_string(c.proto_max_bulk_len)},
       {"client-query-buffer-limit", std::to_string(c.client_query_buffer_limit)},
       {"proto-max-multibulk-len", std::to_string(c.proto_max_multibulk_len)},

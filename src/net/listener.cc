@@ -1,4 +1,4 @@
-// The accepting half of Server: binding, the accept loop, maxclients.
+// The accepting half of Server: binding, the accept loop, refusing peers (admission.h decides).
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -10,6 +10,8 @@
 
 #include "locknode/net/server.h"
 #include "locknode/net/session.h"
+
+#include "admission.h"
 
 namespace locknode::net {
 
@@ -58,6 +60,7 @@ void Server::BindOne(Listener& listener, const std::string& address, int port) {
   check("listen");
   bound_port_ = acceptor.local_endpoint().port();
   listener.address = address;
+  WarnIfExposed(config_, ip);
   spdlog::info("listening on {}:{}", ip.is_v6() ? "[" + address + "]" : address, bound_port_);
 }
 
@@ -96,8 +99,13 @@ void Server::OnAccept(Listener& listener, const error_code& ec, tcp::socket sock
     });
     return;
   }
-  if (sessions_.size() >= static_cast<size_t>(config_.maxclients)) {
-    Reject(socket);
+  error_code peer_ec;
+  const tcp::endpoint peer = socket.remote_endpoint(peer_ec);
+  // A peer gone before we asked counts as remote: no reserve slot, no protected-mode pass.
+  const bool loopback_peer = !peer_ec && IsLoopback(peer.address());
+  const Admission verdict = Admit(config_, sessions_.size(), loopback_peer);
+  if (verdict != Admission::kAccept) {
+    Reject(socket, verdict);
   } else {
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);  // replies are batched already
@@ -110,16 +118,21 @@ void Server::OnAccept(Listener& listener, const error_code& ec, tcp::socket sock
   Accept(listener);
 }
 
-void Server::Reject(tcp::socket& socket) {
-  // Redis acceptCommonHandler: a best-effort synchronous write of the error, then close.
-  static constexpr std::string_view kReply = "-ERR max number of clients reached\r\n";
+void Server::Reject(tcp::socket& socket, Admission verdict) {
+  // Redis acceptCommonHandler: a best-effort synchronous write of the error, then close. Both
+  // refusals count in rejected_connections, as in Redis.
+  const std::string_view reply = RejectionReply(verdict);
   ++dispatcher_->shard().stats().rejected_connections;
   if (reject_log_.Allow(clock_.NowMs())) {
-    spdlog::warn("rejecting connection: maxclients ({}) reached", config_.maxclients);
+    if (verdict == Admission::kProtectedMode) {
+      spdlog::warn("rejecting a non-loopback connection: protected mode and no requirepass");
+    } else {
+      spdlog::warn("rejecting connection: maxclients ({}) reached", config_.maxclients);
+    }
   }
   error_code ignored;
   socket.non_blocking(true, ignored);
-  socket.write_some(asio::buffer(kReply.data(), kReply.size()), ignored);
+  socket.write_some(asio::buffer(reply.data(), reply.size()), ignored);
   socket.close(ignored);
 }
 

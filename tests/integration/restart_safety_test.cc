@@ -24,22 +24,6 @@ std::string MakeTempDir() {
   return mkdtemp(path) != nullptr ? path : "";
 }
 
-// The integer value of `field` in an INFO reply, or -1 if absent.
-long long InfoField(const std::string& info, const std::string& field) {
-  const std::string needle = "\r\n" + field + ":";
-  size_t at = info.find(needle);
-  if (at == std::string::npos) return -1;
-  return std::atoll(info.c_str() + at + needle.size());
-}
-
-std::string InfoText(const std::string& info, const std::string& field) {
-  const std::string needle = "\r\n" + field + ":";
-  size_t at = info.find(needle);
-  if (at == std::string::npos) return "";
-  at += needle.size();
-  return info.substr(at, info.find("\r\n", at) - at);
-}
-
 std::vector<std::string> SafetyArgs(const std::string& lease_file) {
   return {"--lease-file", lease_file, "--max-ttl", "60000", "--require-ttl", "yes"};
 }

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -142,16 +143,36 @@ std::string RespClient::Reply::Describe() const {
   return "<?>";
 }
 
-RespClient::RespClient(int port) {
+long long InfoField(const std::string& info, const std::string& field) {
+  const std::string needle = "\r\n" + field + ":";
+  size_t at = info.find(needle);
+  if (at == std::string::npos) return -1;
+  return std::atoll(info.c_str() + at + needle.size());
+}
+
+std::string InfoText(const std::string& info, const std::string& field) {
+  const std::string needle = "\r\n" + field + ":";
+  size_t at = info.find(needle);
+  if (at == std::string::npos) return "";
+  at += needle.size();
+  return info.substr(at, info.find("\r\n", at) - at);
+}
+
+RespClient::RespClient(int port) : RespClient("127.0.0.1", port) {}
+
+RespClient::RespClient(const std::string& ipv4, int port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (inet_pton(AF_INET, ipv4.c_str(), &addr.sin_addr) != 1) {
+    error_ = "not an IPv4 address: " + ipv4;
+    return;
+  }
   fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) {
     error_ = std::string("socket: ") + std::strerror(errno);
     return;
   }
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
     error_ = std::string("connect: ") + std::strerror(errno);
     Close();

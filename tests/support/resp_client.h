@@ -30,6 +30,11 @@ std::string EncodeCommand(const std::vector<std::string>& args);
 // Printable form of arbitrary bytes: \r \n \t \\ and \xNN for non-printables, for failure output.
 std::string EscapeBytes(std::string_view bytes);
 
+// The integer value of `field` in an INFO reply, or -1 if absent.
+long long InfoField(const std::string& info, const std::string& field);
+// The text value of `field` in an INFO reply, or "" if absent.
+std::string InfoText(const std::string& info, const std::string& field);
+
 class RespClient {
  public:
   // How a read ended. kReply carries bytes; the others carry none.
@@ -43,6 +48,9 @@ class RespClient {
 
   // Connects to 127.0.0.1:port; on failure connected() is false and error() says why.
   explicit RespClient(int port);
+  // Connects to ipv4:port (a test that needs a non-loopback peer connects to the host's own
+  // non-loopback address; see host_address.h).
+  RespClient(const std::string& ipv4, int port);
   ~RespClient();
   RespClient(const RespClient&) = delete;
   RespClient& operator=(const RespClient&) = delete;

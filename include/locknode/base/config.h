@@ -17,6 +17,12 @@ struct Config {
   int64_t maxclients = 10000;
   int64_t timeout = 0;                   // idle seconds before closing a client; 0 = never
   std::string requirepass;               // empty: no password
+  // Admission (net/admission.h). Protected mode as in Redis: with no requirepass, only loopback
+  // peers are served and others get -DENIED. The reserve is locknode's: slots beyond maxclients
+  // that only loopback peers may take, so a local operator or probe gets in during a flood.
+  // maxclients is lowered at startup to fit RLIMIT_NOFILE (app/file_limit.h).
+  bool protected_mode = true;
+  int64_t maxclients_loopback_reserve = 4;
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;        // Redis default 512 MB
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;  // Redis default 1 GB
   int64_t proto_max_multibulk_len = 1024LL * 1024;           // arguments per command

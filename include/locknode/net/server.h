@@ -24,6 +24,7 @@
 namespace locknode::net {
 
 class Session;
+enum class Admission;
 
 // Allows one event per interval, for warnings a misbehaving peer could otherwise repeat at
 // line rate (Dragonfly LOG_EVERY_T). Counts what it suppressed.
@@ -103,7 +104,7 @@ class Server final : public command::ServerControl {
   void Accept(Listener& listener);
   void OnAccept(Listener& listener, const boost::system::error_code& ec,
                 boost::asio::ip::tcp::socket socket);
-  void Reject(boost::asio::ip::tcp::socket& socket);
+  void Reject(boost::asio::ip::tcp::socket& socket, Admission verdict);
   void ScheduleIdleSweep();
   void SweepIdle();
 
