@@ -7,6 +7,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
+#include "locknode/app/file_limit.h"
 #include "locknode/base/clock.h"
 #include "locknode/command/dispatcher.h"
 #include "locknode/command/shard.h"
@@ -14,9 +15,11 @@
 
 namespace locknode::app {
 
-int Run(const Config& config) {
-  SetupLogging(config);
+int Run(const Config& requested) {
+  SetupLogging(requested);
   LogStarting();
+  // From here on maxclients is the effective one, so INFO and CONFIG GET report what applies.
+  const Config config = FitToFileLimit(requested);
   // Asio sends with MSG_NOSIGNAL already; this also covers any other write to a closed pipe.
   std::signal(SIGPIPE, SIG_IGN);
 
