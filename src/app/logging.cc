@@ -33,7 +33,9 @@ void LogBanner(const Config& config, const net::Server& server) {
   spdlog::info("scripts: fast path {}, lua-time-limit {} ms, lua-instruction-limit {}",
                config.lua_fast_path ? "on" : "off", config.lua_time_limit,
                config.lua_instruction_limit);
-  spdlog::info("auth: {}", config.requirepass.empty() ? "off" : "requirepass set");
+  spdlog::info("auth: {}, protected-mode {}, maxclients-loopback-reserve {}",
+               config.requirepass.empty() ? "off" : "requirepass set",
+               config.protected_mode ? "yes" : "no", config.maxclients_loopback_reserve);
   spdlog::info("clock source: steady_clock (monotonic)");
 }
 
