@@ -55,8 +55,8 @@ TEST_F(AuthDiffTest, NoAuthAndAuth) {
           {"reset after auth locks again", {Auth(), Cmd({"RESET"}), Cmd({"GET", "k"})}},
           {"echo before auth", {Cmd({"ECHO", "x"})}},
           {"config before auth", {Cmd({"CONFIG", "GET", "maxclients"})}},
-          {"hello auth then ping", {Hello({"HELLO", "3", "AUTH", "default", "secret"}),
-                                    Cmd({"PING"})}},
+          {"hello auth then ping",
+           {Hello({"HELLO", "3", "AUTH", "default", "secret"}), Cmd({"PING"})}},
       });
 }
 

@@ -25,7 +25,9 @@ class CommandTest : public ::testing::Test {
   CommandTest() : CommandTest(Config{}) {}
   // For options the Shard reads once at construction (requirepass is hashed then).
   explicit CommandTest(Config config)
-      : config_(std::move(config)), shard_(config_, clock_, nullptr), dispatcher_(shard_),
+      : config_(std::move(config)),
+        shard_(config_, clock_, nullptr),
+        dispatcher_(shard_),
         writer_(&out_) {}
 
   // Returns the reply bytes, e.g. "+OK\r\n".
