@@ -10,6 +10,7 @@
 
 #include "locknode/net/server.h"
 #include "locknode/net/session.h"
+#include "locknode/net/tls_context.h"
 
 namespace locknode::net {
 
@@ -17,23 +18,56 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using boost::system::error_code;
 
+namespace {
+
+// Written to a temporary file and renamed, so a test polling for it never reads half a port.
+void WritePortFile(const std::string& path, int port) {
+  if (path.empty()) return;
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << '\n';
+    if (!out.flush()) {
+      throw std::system_error(std::make_error_code(std::errc::io_error), "write " + tmp);
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    throw std::system_error(errno, std::generic_category(), "rename to " + path);
+  }
+}
+
+}  // namespace
+
 void Server::Bind() {
+  if (TlsEnabled(config_)) tls_context_.emplace(MakeTlsContext(config_));
+  if (PlainTcpEnabled(config_)) {
+    bound_port_ = BindAll(config_.port, /*tls=*/false);
+    WritePortFile(config_.port_file, bound_port_);
+  }
+  if (tls_context_) {
+    tls_bound_port_ = BindAll(config_.tls_port, /*tls=*/true);
+    WritePortFile(config_.tls_port_file, tls_bound_port_);
+  }
+}
+
+int Server::BindAll(int port, bool tls) {
   std::istringstream addresses(config_.bind);
   std::string address;
-  int port = config_.port;
+  int bound = 0;
   while (addresses >> address) {
     Listener& listener = listeners_.emplace_back(io_);
-    BindOne(listener, address, port);
-    port = bound_port_;  // with port 0, every address shares the first ephemeral port
+    listener.tls = tls;
+    // With port 0, every address shares the first ephemeral port.
+    bound = BindOne(listener, address, bound == 0 ? port : bound);
   }
-  if (listeners_.empty()) {
+  if (bound == 0) {
     throw std::system_error(std::make_error_code(std::errc::invalid_argument),
                             "bind: no address given");
   }
-  WritePortFile();
+  return bound;
 }
 
-void Server::BindOne(Listener& listener, const std::string& address, int port) {
+int Server::BindOne(Listener& listener, const std::string& address, int port) {
   error_code ec;
   const auto ip = asio::ip::make_address(address, ec);
   if (ec) throw std::system_error(ec, "bind " + address);
@@ -56,25 +90,11 @@ void Server::BindOne(Listener& listener, const std::string& address, int port) {
   check("bind");
   acceptor.listen(kBacklog, ec);
   check("listen");
-  bound_port_ = acceptor.local_endpoint().port();
+  const int bound = acceptor.local_endpoint().port();
   listener.address = address;
-  spdlog::info("listening on {}:{}", ip.is_v6() ? "[" + address + "]" : address, bound_port_);
-}
-
-void Server::WritePortFile() const {
-  if (config_.port_file.empty()) return;
-  // Written to a temporary file and renamed, so a test polling for it never reads half a port.
-  const std::string tmp = config_.port_file + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << bound_port_ << '\n';
-    if (!out.flush()) {
-      throw std::system_error(std::make_error_code(std::errc::io_error), "write " + tmp);
-    }
-  }
-  if (std::rename(tmp.c_str(), config_.port_file.c_str()) != 0) {
-    throw std::system_error(errno, std::generic_category(), "rename to " + config_.port_file);
-  }
+  spdlog::info("listening on {}:{}{}", ip.is_v6() ? "[" + address + "]" : address, bound,
+               listener.tls ? " (TLS)" : "");
+  return bound;
 }
 
 void Server::Accept(Listener& listener) {
@@ -96,13 +116,16 @@ void Server::OnAccept(Listener& listener, const error_code& ec, tcp::socket sock
     });
     return;
   }
+  // Admission comes first, for TLS too: a rejected client costs no handshake (Redis
+  // acceptCommonHandler runs before connAccept).
   if (sessions_.size() >= static_cast<size_t>(config_.maxclients)) {
-    Reject(socket);
+    Reject(socket, listener.tls);
   } else {
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);  // replies are batched already
     const uint64_t id = next_client_id_++;
-    auto session = std::make_shared<Session>(std::move(socket), *this, id);
+    asio::ssl::context* tls = listener.tls ? &*tls_context_ : nullptr;
+    auto session = std::make_shared<Session>(std::move(socket), tls, *this, id);
     sessions_.emplace(id, session);
     ++dispatcher_->shard().stats().connections_received;
     session->Start();
@@ -110,16 +133,21 @@ void Server::OnAccept(Listener& listener, const error_code& ec, tcp::socket sock
   Accept(listener);
 }
 
-void Server::Reject(tcp::socket& socket) {
-  // Redis acceptCommonHandler: a best-effort synchronous write of the error, then close.
+void Server::Reject(tcp::socket& socket, bool tls) {
+  // Redis acceptCommonHandler: a best-effort synchronous write of the error, then close. On a
+  // TLS port nothing is written: there is no handshake yet, so the client sees the connection
+  // drop (Redis's connWrite on an unaccepted TLS connection writes nothing either).
   static constexpr std::string_view kReply = "-ERR max number of clients reached\r\n";
   ++dispatcher_->shard().stats().rejected_connections;
   if (reject_log_.Allow(clock_.NowMs())) {
-    spdlog::warn("rejecting connection: maxclients ({}) reached", config_.maxclients);
+    spdlog::warn("rejecting {}connection: maxclients ({}) reached", tls ? "TLS " : "",
+                 config_.maxclients);
   }
   error_code ignored;
-  socket.non_blocking(true, ignored);
-  socket.write_some(asio::buffer(kReply.data(), kReply.size()), ignored);
+  if (!tls) {
+    socket.non_blocking(true, ignored);
+    socket.write_some(asio::buffer(kReply.data(), kReply.size()), ignored);
+  }
   socket.close(ignored);
 }
 
