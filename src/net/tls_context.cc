@@ -38,7 +38,10 @@ void LoadIdentity(ssl::context& context, const Config& c) {
   }
   RequireReadable("tls-key-file", c.tls_key_file);
   context.use_private_key_file(c.tls_key_file, ssl::context::pem, ec);
-  if (ec) Fail("tls-key-file", c.tls_key_file, ec.message() + " (wrong tls-key-file-pass?)");
+  if (ec) {
+    const char* hint = c.tls_key_file_pass.empty() ? "" : " (or a wrong tls-key-file-pass)";
+    Fail("tls-key-file", c.tls_key_file, ec.message() + hint);
+  }
   if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
     Fail("tls-key-file", c.tls_key_file, "does not match tls-cert-file " + c.tls_cert_file);
   }
