@@ -20,7 +20,7 @@ ARG JOBS=2
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         cmake g++ make pkg-config \
-        libboost1.81-dev libspdlog-dev libcli11-dev liblua5.1-0-dev \
+        libboost1.81-dev libspdlog-dev libcli11-dev liblua5.1-0-dev libssl-dev \
         libgtest-dev \
  && rm -rf /var/lib/apt/lists/*
 
@@ -47,11 +47,12 @@ RUN strip --strip-unneeded build/locknode && ldd build/locknode
 FROM debian:bookworm-slim AS runtime
 
 # Runtime shared libraries only (see `ldd locknode` in the build log): spdlog (+ fmt, pulled
-# in by it) and Lua 5.1. libstdc++6 / libgcc-s1 / libc6 are already in the base image.
+# in by it), Lua 5.1 and OpenSSL 3 (tls-port). libstdc++6 / libgcc-s1 / libc6 are already in
+# the base image.
 # apt-get clean also drops /var/cache/apt/*.bin (~80 MB) on bases without docker-clean.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libspdlog1.10 libfmt9 liblua5.1-0 \
+        libspdlog1.10 libfmt9 liblua5.1-0 libssl3 \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log
 
