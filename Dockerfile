@@ -47,7 +47,7 @@ RUN strip --strip-unneeded build/locknode && ldd build/locknode
 FROM debian:bookworm-slim AS runtime
 
 # Runtime shared libraries only (see `ldd locknode` in the build log): spdlog (+ fmt, pulled
-# in by it), Lua 5.1 and OpenSSL's libcrypto (SHA-256 of passwords). libstdc++6 / libgcc-s1 /
+# in by it), Lua 5.1 and OpenSSL 3 (tls-port, SHA-256 of passwords). libstdc++6 / libgcc-s1 /
 # libc6 are already in the base image.
 # apt-get clean also drops /var/cache/apt/*.bin (~80 MB) on bases without docker-clean.
 RUN apt-get update \

@@ -54,6 +54,29 @@ void AddSafetyOptions(CLI::App& cli, Config* c) {
       ->capture_default_str();
 }
 
+// TLS (Redis's option names; conf/locknode.conf explains each).
+void AddTlsOptions(CLI::App& cli, Config* c) {
+  cli.add_option("--tls-port", c->tls_port, "TLS port; 0 = no TLS (with --tls-port-file: free)")
+      ->capture_default_str();
+  cli.add_option("--tls-port-file", c->tls_port_file, "Write the bound TLS port to this file");
+  cli.add_option("--tls-cert-file", c->tls_cert_file, "Server certificate chain (PEM)");
+  cli.add_option("--tls-key-file", c->tls_key_file, "Server private key (PEM)");
+  cli.add_option("--tls-key-file-pass", c->tls_key_file_pass, "Passphrase of --tls-key-file");
+  cli.add_option("--tls-ca-cert-file", c->tls_ca_cert_file, "CA certificates for clients (PEM)");
+  cli.add_option("--tls-ca-cert-dir", c->tls_ca_cert_dir, "CA directory (OpenSSL hashed names)");
+  cli.add_option("--tls-auth-clients", c->tls_auth_clients,
+                 "yes: clients need a certificate; optional: verified if sent; no")
+      ->check(CLI::IsMember({"yes", "no", "optional"}))
+      ->capture_default_str();
+  cli.add_option("--tls-protocols", c->tls_protocols, "Space-separated: TLSv1.2 TLSv1.3")
+      ->capture_default_str();
+  cli.add_option("--tls-ciphers", c->tls_ciphers, "TLS 1.2 cipher list (OpenSSL syntax)");
+  cli.add_option("--tls-ciphersuites", c->tls_ciphersuites, "TLS 1.3 cipher suites");
+  cli.add_option("--tls-handshake-timeout", c->tls_handshake_timeout,
+                 "Milliseconds a TLS handshake may take")
+      ->capture_default_str();
+}
+
 void AddOptions(CLI::App& cli, Config* c, CliRequest* request) {
   cli.set_config("--config", "", "Read options from this file (name = value lines)");
   // A misspelt option in a lock server's config must stop it, not be ignored silently.
@@ -90,12 +113,38 @@ void AddOptions(CLI::App& cli, Config* c, CliRequest* request) {
       ->capture_default_str();
   AddScriptOptions(cli, c);
   AddSafetyOptions(cli, c);
+  AddTlsOptions(cli, c);
   cli.add_flag("--dump-config", request->dump_config, "Print the effective configuration, exit")
       ->configurable(false);
 }
 
 void Require(bool ok, std::string_view option, std::string_view rule) {
   if (!ok) throw ConfigError(std::string(option) + " must be " + std::string(rule));
+}
+
+// tls-protocols lists TLSv1.2 and/or TLSv1.3: nothing older is offered (SAFETY.md §5).
+bool ValidTlsProtocols(const std::string& list) {
+  std::istringstream words(list);
+  std::string word;
+  bool any = false;
+  while (words >> word) {
+    if (word != "TLSv1.2" && word != "TLSv1.3") return false;
+    any = true;
+  }
+  return any;
+}
+
+void ValidateTlsConfig(const Config& c) {
+  Require(c.tls_port >= 0 && c.tls_port <= 65535, "tls-port", "between 0 and 65535");
+  if (!TlsEnabled(c)) return;
+  Require(!c.tls_cert_file.empty(), "tls-cert-file", "set when tls-port is set");
+  Require(!c.tls_key_file.empty(), "tls-key-file", "set when tls-port is set");
+  Require(c.tls_auth_clients == "no" || !c.tls_ca_cert_file.empty() || !c.tls_ca_cert_dir.empty(),
+          "tls-ca-cert-file or tls-ca-cert-dir",
+          "set to verify client certificates (or tls-auth-clients no)");
+  Require(ValidTlsProtocols(c.tls_protocols), "tls-protocols",
+          "TLSv1.2 and/or TLSv1.3 (older versions are refused)");
+  Require(c.tls_handshake_timeout >= 1, "tls-handshake-timeout", "at least 1 (milliseconds)");
 }
 
 bool LooksNumeric(const std::string& s) {
@@ -153,6 +202,7 @@ void ValidateConfig(const Config& c) {
           "noeviction (locknode never evicts a lock key)");
   Require(!NormalizeLogLevel(c.log_level).empty(), "loglevel",
           "one of trace, debug, info, warn, error, critical, off, verbose, notice, warning");
+  ValidateTlsConfig(c);
 }
 
 std::string DumpConfig(const CLI::App& cli, const Config& config) {
@@ -170,6 +220,9 @@ std::string DumpConfig(const CLI::App& cli, const Config& config) {
     }
   }
   if (!config.port_file.empty()) out << "port-file = \"" << config.port_file << "\"\n";
+  if (!config.tls_port_file.empty()) {
+    out << "tls-port-file = \"" << config.tls_port_file << "\"\n";
+  }
   return out.str();
 }
 

@@ -24,7 +24,13 @@ void LogStarting() { spdlog::info("locknode {} starting, pid {}", LOCKNODE_VERSI
 
 void LogBanner(const Config& config, const net::Server& server) {
   spdlog::info("config file: {}", config.config_file.empty() ? "(none)" : config.config_file);
-  spdlog::info("bind {} port {}", config.bind, server.BoundPort());
+  spdlog::info("bind {} port {}{}", config.bind, server.BoundPort(),
+               PlainTcpEnabled(config) ? "" : " (plain TCP off: TLS only)");
+  if (TlsEnabled(config)) {
+    spdlog::info("tls: port {}, tls-auth-clients {}, protocols {}, handshake timeout {} ms",
+                 server.BoundTlsPort(), config.tls_auth_clients, config.tls_protocols,
+                 config.tls_handshake_timeout);
+  }
   spdlog::info(
       "limits: maxclients {}, proto-max-bulk-len {}, client-query-buffer-limit {}, "
       "proto-max-multibulk-len {}, timeout {}s",

@@ -32,6 +32,17 @@ std::vector<std::pair<std::string, std::string>> ConfigEntries(const Config& c) 
       {"lua-max-scripts", std::to_string(c.lua_max_scripts)},
       {"lua-cache-max-bytes", std::to_string(c.lua_cache_max_bytes)},
       {"lua-max-script-bytes", std::to_string(c.lua_max_script_bytes)},
+      {"tls-port", std::to_string(c.tls_port)},
+      {"tls-cert-file", c.tls_cert_file},
+      {"tls-key-file", c.tls_key_file},
+      {"tls-key-file-pass", c.tls_key_file_pass},
+      {"tls-ca-cert-file", c.tls_ca_cert_file},
+      {"tls-ca-cert-dir", c.tls_ca_cert_dir},
+      {"tls-auth-clients", c.tls_auth_clients},
+      {"tls-protocols", c.tls_protocols},
+      {"tls-ciphers", c.tls_ciphers},
+      {"tls-ciphersuites", c.tls_ciphersuites},
+      {"tls-handshake-timeout", std::to_string(c.tls_handshake_timeout)},
   };
 }
 

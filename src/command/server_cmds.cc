@@ -33,6 +33,7 @@ void CmdConfigGet(CommandContext& ctx, ArgList args) {
   if (ctx.shard.control() != nullptr) {
     for (auto& [name, value] : entries) {
       if (name == "port") value = std::to_string(ctx.shard.control()->BoundPort());
+      if (name == "tls-port") value = std::to_string(ctx.shard.control()->BoundTlsPort());
     }
   }
   std::vector<bool> taken(entries.size(), false);

@@ -25,8 +25,11 @@ std::string FormatEndpoint(const tcp::endpoint& endpoint) {
 
 }  // namespace
 
-Session::Session(tcp::socket socket, Server& server, uint64_t id)
-    : socket_(std::move(socket)), server_(server), rbuf_(kInitialReadBuffer), writer_(&pending_) {
+Session::Session(tcp::socket socket, asio::ssl::context* tls, Server& server, uint64_t id)
+    : transport_(std::move(socket), tls),
+      server_(server),
+      rbuf_(kInitialReadBuffer),
+      writer_(&pending_) {
   client_.id = id;
 }
 
@@ -36,18 +39,24 @@ void Session::Start() {
   const Millis now = server_.clock().NowMs();
   client_.created_ms = now;
   client_.last_interaction_ms = now;
-  client_.fd = socket_.native_handle();
+  tcp::socket& socket = transport_.socket();
+  client_.fd = socket.native_handle();
   error_code ec;
-  const tcp::endpoint remote = socket_.remote_endpoint(ec);
+  const tcp::endpoint remote = socket.remote_endpoint(ec);
   if (!ec) client_.peer = FormatEndpoint(remote);
-  const tcp::endpoint local = socket_.local_endpoint(ec);
+  const tcp::endpoint local = socket.local_endpoint(ec);
   if (!ec) client_.local = FormatEndpoint(local);
   // Before AUTH a client gets Redis's tight unauthenticated parser limits (CVE-2021-32675).
   client_.authenticated = server_.config().requirepass.empty();
   ApplyParserLimits();
   writer_.set_resp_version(client_.resp_version);
-  spdlog::debug("client {} connected from {}", client_.id, client_.peer);
-  StartRead();
+  spdlog::debug("client {} connected from {}{}", client_.id, client_.peer,
+                transport_.is_tls() ? " (TLS)" : "");
+  if (transport_.is_tls()) {
+    StartHandshake();
+  } else {
+    StartRead();
+  }
 }
 
 void Session::ApplyParserLimits() {
@@ -59,9 +68,7 @@ void Session::Close(std::string_view reason) {
   if (closed_) return;
   closed_ = true;
   spdlog::debug("client {} ({}) closed: {}", client_.id, client_.peer, reason);
-  error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);          // pending handlers complete with operation_aborted
+  transport_.Close();              // pending handlers complete with operation_aborted
   server_.Unregister(client_.id);  // may drop the last reference: nothing after this
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <spdlog/spdlog.h>
 
 #include "locknode/base/dcheck.h"
@@ -31,7 +32,7 @@ void Session::StartRead() {
   }
   reading_ = true;
   const std::span<char> space = rbuf_.free_space();
-  socket_.async_read_some(
+  transport_.AsyncReadSome(
       asio::buffer(space.data(), space.size()),
       [self = shared_from_this()](const error_code& ec, size_t n) { self->OnRead(ec, n); });
 }
@@ -41,7 +42,9 @@ void Session::OnRead(const error_code& ec, size_t n) {
   if (closed_ || closing_) return;
   if (ec) {
     if (ec == asio::error::operation_aborted) return;
-    Close(ec == asio::error::eof ? std::string("client closed") : ec.message());
+    // A TLS peer that closes without close_notify shows up as stream_truncated: same thing.
+    const bool closed_by_peer = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+    Close(closed_by_peer ? std::string("client closed") : ec.message());
     return;
   }
   rbuf_.Commit(n);

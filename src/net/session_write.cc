@@ -2,7 +2,6 @@
 #include <utility>
 
 #include <boost/asio/error.hpp>
-#include <boost/asio/write.hpp>
 
 #include "locknode/net/session.h"
 
@@ -17,8 +16,8 @@ void Session::StartWrite() {
   if (writing_ || closed_ || pending_.empty()) return;
   std::swap(pending_, in_flight_);  // writer_ keeps encoding into pending_, now empty
   writing_ = true;
-  asio::async_write(
-      socket_, asio::buffer(in_flight_.data(), in_flight_.size()),
+  transport_.AsyncWrite(
+      asio::buffer(in_flight_.data(), in_flight_.size()),
       [self = shared_from_this()](const error_code& ec, size_t /*n*/) { self->OnWrite(ec); });
 }
 

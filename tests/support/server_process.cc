@@ -84,13 +84,27 @@ std::string LocknodeBinary() {
 }
 
 StartResult ServerProcess::StartLocknode(const std::vector<std::string>& extra_args) {
+  return LaunchLocknode(extra_args, /*plain_tcp=*/true, /*tls=*/false);
+}
+
+StartResult ServerProcess::StartLocknodeTls(const std::vector<std::string>& extra_args,
+                                            bool plain_tcp) {
+  return LaunchLocknode(extra_args, plain_tcp, /*tls=*/true);
+}
+
+StartResult ServerProcess::LaunchLocknode(const std::vector<std::string>& extra_args,
+                                          bool plain_tcp, bool tls) {
   std::string dir = MakeTempDir("ln");
   if (dir.empty()) return {nullptr, "mkdtemp failed"};
   std::unique_ptr<ServerProcess> server(new ServerProcess("locknode", dir));
-  std::vector<std::string> argv = {LocknodeBinary(), "--port", "0", "--port-file", dir + "/port"};
+  std::vector<std::string> argv = {LocknodeBinary(), "--port", "0"};
+  if (plain_tcp) argv.insert(argv.end(), {"--port-file", dir + "/port"});
+  if (tls) argv.insert(argv.end(), {"--tls-port", "0", "--tls-port-file", dir + "/tls-port"});
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   if (!server->Spawn(argv)) return {nullptr, "cannot start " + argv[0]};
-  if (!server->WaitUntilServing(kStartTimeout, /*read_port_file=*/true)) {
+  // A bare TCP connect probes the TLS port too: the server drops it when the handshake fails.
+  if ((tls && !server->WaitUntilServing(kStartTimeout, dir + "/tls-port", &server->tls_port_)) ||
+      (plain_tcp && !server->WaitUntilServing(kStartTimeout, dir + "/port", &server->port_))) {
     return {nullptr, "locknode did not start serving; log:\n" + server->Log()};
   }
   return {std::move(server), ""};
@@ -124,7 +138,7 @@ StartResult ServerProcess::StartRedis(const std::vector<std::string>& extra_args
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     if (!server->Spawn(argv)) return {nullptr, "cannot start " + binary};
     server->port_ = port;
-    if (server->WaitUntilServing(kStartTimeout, /*read_port_file=*/false)) {
+    if (server->WaitUntilServing(kStartTimeout, "", &server->port_)) {
       return {std::move(server), ""};
     }
     last_error =
@@ -157,18 +171,19 @@ bool ServerProcess::Spawn(const std::vector<std::string>& args) {
   return true;
 }
 
-bool ServerProcess::WaitUntilServing(std::chrono::milliseconds timeout, bool read_port_file) {
+bool ServerProcess::WaitUntilServing(std::chrono::milliseconds timeout,
+                                     const std::string& port_file, int* port) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (!Running()) return false;
-    if (read_port_file && port_ == 0) {
-      std::ifstream in(dir_ + "/port");
-      int port = 0;
+    if (!port_file.empty() && *port == 0) {
+      std::ifstream in(port_file);
+      int read = 0;
       // The file may be seen half-written: only a positive number counts.
-      if (in >> port && port > 0 && port < 65536) port_ = port;
+      if (in >> read && read > 0 && read < 65536) *port = read;
     }
-    if (port_ > 0) {
-      RespClient probe(port_);
+    if (*port > 0) {
+      RespClient probe(*port);
       if (probe.connected()) return true;
     }
     std::this_thread::sleep_for(kPollStep);
@@ -191,8 +206,8 @@ ServerProcess::~ServerProcess() {
   // makes the server abort, but possibly after the test's last command).
   if (!dir_.empty()) {
     const std::string log = Log();
-    for (const char* marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
-                               "runtime error:"}) {
+    for (const char* marker :
+         {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
       if (log.find(marker) != std::string::npos) {
         ADD_FAILURE() << name_ << " reported \"" << marker << "\"; its log:\n" << log;
         break;

@@ -29,6 +29,11 @@ class ServerProcess {
   // locknode --port 0 --port-file <tmp>/port <extra...>; waits until the port file names a port
   // that accepts connections.
   static StartResult StartLocknode(const std::vector<std::string>& extra_args = {});
+  // Also with TLS: --tls-port 0 --tls-port-file <tmp>/tls-port <extra...> (extra must name the
+  // certificate files); waits for both ports. With plain_tcp false no --port-file is passed, so
+  // `--port 0` turns plain TCP off (TLS only) and port() stays 0.
+  static StartResult StartLocknodeTls(const std::vector<std::string>& extra_args,
+                                      bool plain_tcp = true);
   // redis-server on a port picked by binding port 0 and releasing it (retried if the port is
   // taken in between), without persistence, in its own temp dir.
   static StartResult StartRedis(const std::vector<std::string>& extra_args = {});
@@ -39,6 +44,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
+  int tls_port() const { return tls_port_; }  // 0 unless started by StartLocknodeTls
   pid_t pid() const { return pid_; }
   const std::string& name() const { return name_; }
 
@@ -53,13 +59,17 @@ class ServerProcess {
 
  private:
   ServerProcess(std::string name, std::string dir) : name_(std::move(name)), dir_(std::move(dir)) {}
+  static StartResult LaunchLocknode(const std::vector<std::string>& extra_args, bool plain_tcp,
+                                    bool tls);
   bool Spawn(const std::vector<std::string>& argv);
-  bool WaitUntilServing(std::chrono::milliseconds timeout, bool read_port_file);
+  // Waits until *port (read from port_file first, if given and *port is 0) accepts TCP.
+  bool WaitUntilServing(std::chrono::milliseconds timeout, const std::string& port_file, int* port);
 
   std::string name_;
   std::string dir_;  // temp dir: log, port file, redis's working dir
   pid_t pid_ = -1;
   int port_ = 0;
+  int tls_port_ = 0;
   std::optional<int> exit_status_;
 };
 

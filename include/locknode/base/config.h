@@ -45,7 +45,31 @@ struct Config {
   int64_t lua_max_scripts = 1000;         // cached scripts; least recently used evicted beyond
   int64_t lua_cache_max_bytes = 16LL * 1024 * 1024;  // sum of cached script bodies
   int64_t lua_max_script_bytes = 1024LL * 1024;      // one script body
+  // TLS (Redis's names; conf/locknode.conf documents each). Off unless tls-port or
+  // tls-port-file is set; see TlsEnabled/PlainTcpEnabled for how port 0 is read then.
+  int tls_port = 0;                       // 0: no TLS listener (Redis); with tls-port-file: free port
+  std::string tls_port_file;              // if set, the bound TLS port is written here (tests)
+  std::string tls_cert_file;              // PEM chain, server certificate first
+  std::string tls_key_file;               // PEM private key
+  std::string tls_key_file_pass;          // passphrase of tls_key_file; "" = unencrypted
+  std::string tls_ca_cert_file;           // CAs that sign client certificates
+  std::string tls_ca_cert_dir;            // same, as an OpenSSL hashed directory
+  std::string tls_auth_clients = "yes";   // yes (mutual TLS, Redis's default) | optional | no
+  std::string tls_protocols = "TLSv1.2 TLSv1.3";  // TLS 1.2 is the floor
+  std::string tls_ciphers;                // TLS <= 1.2 cipher list; "" = OpenSSL's default
+  std::string tls_ciphersuites;           // TLS 1.3 suites; "" = OpenSSL's default
+  int64_t tls_handshake_timeout = 5000;   // ms a connection may take to finish its handshake
 };
+
+// TLS is on when a TLS port is asked for (tls-port, or tls-port-file for a free one).
+inline bool TlsEnabled(const Config& c) { return c.tls_port != 0 || !c.tls_port_file.empty(); }
+
+// The plain TCP listener is off in one case: TLS on and `port 0` without a port file. That is
+// Redis's "port 0" (TLS only), so a Redis TLS-only config never opens a plaintext port here;
+// elsewhere locknode's `port 0` means "a free port" (with port-file, for tests).
+inline bool PlainTcpEnabled(const Config& c) {
+  return !(TlsEnabled(c) && c.port == 0 && c.port_file.empty());
+}
 
 // The options as (redis-style name, value) pairs, in a fixed order. Serves CONFIG GET and
 // --dump-config so both list exactly the same options.

@@ -17,6 +17,8 @@ class ServerControl {
   virtual void ForEachClient(const std::function<void(const ClientState&)>& fn) const = 0;
   virtual void RequestShutdown() = 0;
   virtual int BoundPort() const = 0;
+  // The TLS port actually bound (tls-port may be 0 with tls-port-file); 0 when TLS is off.
+  virtual int BoundTlsPort() const { return 0; }
 };
 
 }  // namespace locknode::command

@@ -12,6 +12,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "locknode/base/clock.h"
@@ -62,9 +63,12 @@ class Server final : public command::ServerControl {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Opens, binds and listens on every address of config.bind (space-separated, like Redis).
+  // Opens, binds and listens on every address of config.bind (space-separated, like Redis):
+  // on `port` unless PlainTcpEnabled() says no, and on `tls-port` when TLS is on (the TLS
+  // context is loaded first, so a bad certificate stops startup before anything listens).
   // With port 0 the first address gets an ephemeral port and the others reuse it. Logs
-  // "listening on <addr>:<port>" and writes port_file if set. Throws std::system_error.
+  // "listening on <addr>:<port>" (plus " (TLS)") and writes port_file / tls_port_file if set.
+  // Throws std::system_error (sockets, port files) or std::runtime_error (TLS files).
   void Bind();
   // Starts accepting; sessions run their commands through `dispatcher`, whose Shard's keyspace
   // the expiry driver serves. `dispatcher` must outlive the run of the io_context.
@@ -76,7 +80,8 @@ class Server final : public command::ServerControl {
   size_t ClientCount() const override { return sessions_.size(); }
   void ForEachClient(const std::function<void(const command::ClientState&)>& fn) const override;
   void RequestShutdown() override;  // deferred: the calling command finishes first
-  int BoundPort() const override { return bound_port_; }
+  int BoundPort() const override { return bound_port_; }         // 0 when plain TCP is off
+  int BoundTlsPort() const override { return tls_bound_port_; }  // 0 when TLS is off
 
   // For sessions.
   const Config& config() const { return config_; }
@@ -97,14 +102,16 @@ class Server final : public command::ServerControl {
     boost::asio::ip::tcp::acceptor acceptor;
     boost::asio::steady_timer retry_timer;  // backs off after accept errors such as EMFILE
     std::string address;
+    bool tls = false;  // the tls-port: sessions handshake first
   };
 
-  void BindOne(Listener& listener, const std::string& address, int port);
-  void WritePortFile() const;
+  // Binds `port` on every bind address; returns the port bound (the ephemeral one for 0).
+  int BindAll(int port, bool tls);
+  int BindOne(Listener& listener, const std::string& address, int port);
   void Accept(Listener& listener);
   void OnAccept(Listener& listener, const boost::system::error_code& ec,
                 boost::asio::ip::tcp::socket socket);
-  void Reject(boost::asio::ip::tcp::socket& socket, Admission verdict);
+  void Reject(boost::asio::ip::tcp::socket& socket, Admission verdict, bool tls);
   void ScheduleIdleSweep();
   void SweepIdle();
 
@@ -117,6 +124,8 @@ class Server final : public command::ServerControl {
   std::map<uint64_t, std::shared_ptr<Session>> sessions_;  // by client id: CLIENT LIST order
   uint64_t next_client_id_ = 1;
   int bound_port_ = 0;
+  int tls_bound_port_ = 0;
+  std::optional<boost::asio::ssl::context> tls_context_;  // set when TLS is on
   protocol::ParserLimits limits_;
   protocol::ParserLimits unauth_limits_;
   boost::asio::steady_timer idle_timer_;  // only runs when `timeout` is set

@@ -7,9 +7,11 @@
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "locknode/command/client_state.h"
 #include "locknode/net/read_buffer.h"
+#include "locknode/net/transport.h"
 #include "locknode/protocol/out_buffer.h"
 #include "locknode/protocol/request_parser.h"
 #include "locknode/protocol/resp_writer.h"
@@ -26,6 +28,10 @@ class Server;
 // the socket; while it is in flight new replies collect in the other buffer. If queued output
 // passes kOutputHighWater, parsing and reading stop until the write completes (backpressure).
 //
+// TLS (accepted on the tls-port): Start() runs the server handshake first, bounded by
+// tls-handshake-timeout, and only then starts reading; after that both kinds of session run
+// the same code over their Transport.
+//
 // Lifetime: shared_ptr, held by the Server's registry while open and by every pending
 // completion handler. Close() drops the registry's reference; the object dies when the last
 // handler returns. All members are touched only on the io_context's single thread.
@@ -36,12 +42,14 @@ class Session : public std::enable_shared_from_this<Session> {
   // Starting size of the read buffer (Redis PROTO_IOBUF_LEN is 16 KiB as well).
   static constexpr size_t kInitialReadBuffer = 16 * 1024;
 
-  Session(boost::asio::ip::tcp::socket socket, Server& server, uint64_t id);
+  // `tls` null: a plain TCP client; else the Server's TLS context, which outlives the session.
+  Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls, Server& server,
+          uint64_t id);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Fills the client state (peer, fd, times) and starts reading.
+  // Fills the client state (peer, fd, times) and starts reading (after the TLS handshake).
   void Start();
   // Closes the socket now, without flushing, and unregisters. Idempotent. May destroy *this
   // when called from outside a completion handler: it must be the caller's last use.
@@ -50,6 +58,10 @@ class Session : public std::enable_shared_from_this<Session> {
   const command::ClientState& client() const { return client_; }
 
  private:
+  // TLS handshake (session_tls.cc).
+  void StartHandshake();
+  void OnHandshake(const boost::system::error_code& ec);
+
   // Read path.
   void StartRead();
   void OnRead(const boost::system::error_code& ec, size_t n);
@@ -64,7 +76,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnWrite(const boost::system::error_code& ec);
   bool OverHighWater() const { return pending_.size() + in_flight_.size() > kOutputHighWater; }
 
-  boost::asio::ip::tcp::socket socket_;
+  Transport transport_;
   Server& server_;
   command::ClientState client_;
   protocol::RequestParser parser_;
@@ -79,6 +91,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool paused_ = false;   // over the high-water mark: neither parsing nor reading
   bool closing_ = false;  // QUIT or protocol error: flush what is queued, then close
   bool closed_ = false;
+  bool handshaking_ = false;  // TLS handshake in progress: the deadline timer may close
 };
 
 }  // namespace locknode::net
