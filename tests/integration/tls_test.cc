@@ -335,7 +335,8 @@ int64_t RejectedConnections(RespClient& c) {
 }
 
 TEST_F(TlsTest, MaxclientsRejectsBeforeTheHandshake) {
-  auto server = StartTls(ServerArgs({"--maxclients", "1"}));
+  // No loopback reserve: the test's clients are loopback peers and would take those slots.
+  auto server = StartTls(ServerArgs({"--maxclients", "1", "--maxclients-loopback-reserve", "0"}));
   ASSERT_NE(server, nullptr);
   RespClient holder(server->port());
   ASSERT_EQ(holder.Call({"PING"}), "+PONG\r\n");
