@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "client_limit_options.h"
+
 namespace locknode::app {
 
 namespace {
@@ -105,6 +107,7 @@ void AddOptions(CLI::App& cli, Config* c, CliRequest* request) {
                  "Largest pending request per client")
       ->transform(size_units)
       ->capture_default_str();
+  AddClientLimitOptions(cli, c);
   cli.add_option("--proto-max-multibulk-len", c->proto_max_multibulk_len,
                  "Most arguments in one request")
       ->capture_default_str();
@@ -187,6 +190,9 @@ void ValidateConfig(const Config& c) {
           "proto-max-bulk-len", "between 1 and 4294967294");
   Require(c.client_query_buffer_limit >= 1 && c.client_query_buffer_limit <= kMaxRequestBytes,
           "client-query-buffer-limit", "between 1 and 4294967295");
+  Require(c.client_request_timeout_ms >= 0, "client-request-timeout-ms",
+          "0 (no deadline) or a number of milliseconds");
+  Require(c.maxmemory_clients >= 0, "maxmemory-clients", "0 (no limit) or a number of bytes");
   Require(c.proto_max_multibulk_len >= 1 &&
               c.proto_max_multibulk_len <= std::numeric_limits<int32_t>::max(),
           "proto-max-multibulk-len", "between 1 and 2147483647");

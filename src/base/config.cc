@@ -2,6 +2,13 @@
 
 namespace locknode {
 
+std::string OutputBufferLimitText(const Config& c) {
+  // Redis's CONFIG GET form, bytes unscaled: "normal 67108864 16777216 60".
+  return "normal " + std::to_string(c.client_output_hard_limit) + " " +
+         std::to_string(c.client_output_soft_limit) + " " +
+         std::to_string(c.client_output_soft_seconds);
+}
+
 std::vector<std::pair<std::string, std::string>> ConfigEntries(const Config& c) {
   return {
       {"bind", c.bind},
@@ -13,6 +20,9 @@ std::vector<std::pair<std::string, std::string>> ConfigEntries(const Config& c) 
       {"maxclients-loopback-reserve", std::to_string(c.maxclients_loopback_reserve)},
       {"proto-max-bulk-len", std::to_string(c.proto_max_bulk_len)},
       {"client-query-buffer-limit", std::to_string(c.client_query_buffer_limit)},
+      {"client-output-buffer-limit", OutputBufferLimitText(c)},
+      {"client-request-timeout-ms", std::to_string(c.client_request_timeout_ms)},
+      {"maxmemory-clients", std::to_string(c.maxmemory_clients)},
       {"proto-max-multibulk-len", std::to_string(c.proto_max_multibulk_len)},
       {"loglevel", c.log_level},
       {"lease-file", c.lease_file},

@@ -33,16 +33,16 @@ void AppendClientInfo(const ClientState& client, Millis now, std::string* out) {
   Field(out, "ssub", 0);
   Field(out, "multi", -1);
   Field(out, "watch", 0);
-  Field(out, "qbuf", 0);
-  Field(out, "qbuf-free", 0);
+  Field(out, "qbuf", client.qbuf);
+  Field(out, "qbuf-free", client.qbuf_free);
   Field(out, "argv-mem", 0);
   Field(out, "multi-mem", 0);
   Field(out, "rbs", 0);
   Field(out, "rbp", 0);
   Field(out, "obl", 0);
   Field(out, "oll", 0);
-  Field(out, "omem", 0);
-  Field(out, "tot-mem", 0);
+  Field(out, "omem", client.omem);
+  Field(out, "tot-mem", client.tot_mem);
   Field(out, "events", "r");
   const std::string_view cmd = client.last_command.empty() ? std::string_view("NULL")
                                                            : std::string_view(client.last_command);

@@ -194,10 +194,17 @@ void AddStats(CommandContext& ctx, InfoText& info) {
   info.Line("rejected_connections", static_cast<int64_t>(s.rejected_connections));
   info.Line("expired_keys", static_cast<int64_t>(ctx.shard.keyspace().expired_total()));
   info.Line("evicted_keys", 0);
+  info.Line("evicted_clients", static_cast<int64_t>(s.evicted_clients));
   info.Line("keyspace_hits", static_cast<int64_t>(s.keyspace_hits));
   info.Line("keyspace_misses", static_cast<int64_t>(s.keyspace_misses));
   info.Line("pubsub_channels", 0);
   info.Line("pubsub_patterns", 0);
+  info.Line("client_query_buffer_limit_disconnections",
+            static_cast<int64_t>(s.client_query_buffer_limit_disconnections));
+  info.Line("client_output_buffer_limit_disconnections",
+            static_cast<int64_t>(s.client_output_buffer_limit_disconnections));
+  info.Line("client_request_timeout_disconnections",
+            static_cast<int64_t>(s.client_request_timeout_disconnections));
 }
 
 void AddReplication(InfoText& info) {

@@ -15,7 +15,8 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 Server::Server(asio::io_context& io, const Config& config, const Clock& clock)
-    : io_(io), config_(config), clock_(clock), idle_timer_(io) {
+    : io_(io), config_(config), clock_(clock), idle_timer_(io),
+      output_limits_(OutputLimits::FromConfig(config)) {
   limits_.max_bulk_len = config.proto_max_bulk_len;
   limits_.max_multibulk_len = config.proto_max_multibulk_len;
   unauth_limits_ = limits_;
@@ -28,7 +29,7 @@ void Server::Start(command::Dispatcher& dispatcher) {
   dispatcher_ = &dispatcher;
   expiry_.emplace(io_, dispatcher.shard().keyspace(), clock_);
   for (Listener& listener : listeners_) Accept(listener);
-  if (config_.timeout > 0) ScheduleIdleSweep();
+  if (SweepNeeded()) ScheduleSweep();
 }
 
 void Server::Shutdown() {
@@ -58,27 +59,10 @@ void Server::RequestShutdown() {
 }
 
 void Server::ForEachClient(const std::function<void(const command::ClientState&)>& fn) const {
-  for (const auto& [id, session] : sessions_) fn(session->client());
-}
-
-void Server::ScheduleIdleSweep() {
-  // One timer for all clients (Redis clientsCron), not one per session re-armed per read.
-  idle_timer_.expires_after(std::chrono::seconds(1));
-  idle_timer_.async_wait([this](const error_code& ec) {
-    if (ec || stopping_) return;
-    SweepIdle();
-    ScheduleIdleSweep();
-  });
-}
-
-void Server::SweepIdle() {
-  const Millis now = clock_.NowMs();
-  const Millis max_idle = config_.timeout * 1000;
-  std::vector<std::shared_ptr<Session>> idle;
   for (const auto& [id, session] : sessions_) {
-    if (now - session->client().last_interaction_ms > max_idle) idle.push_back(session);
+    session->RefreshBufferStats();
+    fn(session->client());
   }
-  for (auto& session : idle) session->Close("idle timeout");
 }
 
 }  // namespace locknode::net

@@ -62,14 +62,28 @@ void Session::ProcessBatch() {
     const Status status = parser_.Parse(data, &consumed);
     if (status == Status::kNeedMore) {
       rbuf_.Consume(consumed);  // empty lines and *0 that Redis skips
+      // What is left is the start of a request: its deadline runs from the read that brought it.
+      if (rbuf_.unparsed_size() == 0) {
+        request_deadline_.Clear();
+      } else {
+        request_deadline_.MarkPartial(client_.last_interaction_ms);
+      }
       break;
     }
     if (status == Status::kError) {
       OnProtocolError();
       break;
     }
+    request_deadline_.Clear();
     Dispatch(data);
     rbuf_.Consume(consumed);
+    // Checked per reply, as Redis does on every addReply: one huge reply (MGET of big values)
+    // closes the client before the next request adds more.
+    if (output_limit_.Exceeded(OutputBytes(), client_.last_interaction_ms,
+                               server_.output_limits())) {
+      CloseForLimit(ClientLimit::kOutputBuffer);
+      return;
+    }
   }
   FinishBatch();
 }
@@ -115,11 +129,7 @@ void Session::FinishBatch() {
   const auto limit = static_cast<size_t>(server_.config().client_query_buffer_limit);
   if (rbuf_.unparsed_size() >= limit) {
     // Redis closes such a client without a reply (client-query-buffer-limit).
-    if (server_.query_buffer_log().Allow(server_.clock().NowMs())) {
-      spdlog::warn("closing client {} ({}): query buffer reached client-query-buffer-limit ({})",
-                   client_.id, client_.peer, limit);
-    }
-    Close("query buffer limit");
+    CloseForLimit(ClientLimit::kQueryBuffer);
     return;
   }
   StartRead();

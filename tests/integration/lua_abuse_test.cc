@@ -3,7 +3,6 @@
 // probe client locking and unlocking on another connection meanwhile sees no error. How long
 // each abort took is printed and recorded as a test property, never asserted (timings are not
 // asserted in tests; the ASan stage runs this too, several times slower).
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "integration/server_fixture.h"
+#include "support/lock_probe.h"
 #include "support/resp_client.h"
 
 namespace locknode::test {
@@ -23,48 +23,6 @@ constexpr char kTimeAbort[] =
 constexpr char kMemoryAbort[] =
     "-ERR Script aborted: exceeded the memory limit of 8388608 bytes; its writes were rolled "
     "back\r\n";
-
-// Locks and releases its own key every 10 ms on its own connection until stopped, counting
-// every reply that is not the expected one (a timeout or a closed connection counts too).
-class Probe {
- public:
-  explicit Probe(int port) : thread_([this, port] { Loop(port); }) {}
-  ~Probe() { Stop(); }
-  void Stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  int rounds() const { return rounds_; }
-  const std::vector<std::string>& errors() const { return errors_; }
-  long max_latency_ms() const { return max_latency_ms_; }
-
- private:
-  void Loop(int port) {
-    RespClient c(port);
-    if (!c.connected()) {
-      errors_.push_back("connect: " + c.error());
-      return;
-    }
-    while (!stop_) {
-      const auto start = Clock::now();
-      const std::string set = c.Call({"SET", "probe:lock", "tok", "NX", "PX", "1000"});
-      const std::string del = c.Call({"DEL", "probe:lock"});
-      const long ms = static_cast<long>(
-          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
-      if (ms > max_latency_ms_) max_latency_ms_ = ms;
-      if (set != "+OK\r\n") errors_.push_back("SET: " + EscapeBytes(set));
-      if (del != ":1\r\n") errors_.push_back("DEL: " + EscapeBytes(del));
-      ++rounds_;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-
-  std::atomic<bool> stop_{false};
-  int rounds_ = 0;
-  long max_latency_ms_ = 0;
-  std::vector<std::string> errors_;
-  std::thread thread_;
-};
 
 struct Case {
   const char* name;
@@ -94,7 +52,7 @@ TEST(LuaAbuseTest, BudgetsAbortScriptsWhileOthersAreServed) {
        "local t = setmetatable({}, {__index = function(t, k) return t[k] end}) return t.x", nullptr,
        "-ERR user_script:1: "},
   };
-  Probe probe(server->port());
+  LockProbe probe(server->port(), kReplyTimeout);  // a script may hold the loop 50 ms
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   for (const Case& k : cases) {
     const auto start = Clock::now();

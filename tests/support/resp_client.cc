@@ -210,6 +210,27 @@ bool RespClient::SendBytewise(std::string_view bytes) {
   return true;
 }
 
+size_t RespClient::SendUntilStalled(std::string_view bytes, std::chrono::milliseconds stall,
+                                    bool* closed) {
+  *closed = false;
+  size_t sent = 0;
+  while (fd_ >= 0 && sent < bytes.size()) {
+    pollfd pfd{fd_, POLLOUT, 0};
+    const int ready = poll(&pfd, 1, static_cast<int>(stall.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) break;  // no room for `stall`: the server is not reading
+    const ssize_t n = send(fd_, bytes.data() + sent, bytes.size() - sent,
+                           MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n < 0 || (pfd.revents & (POLLERR | POLLHUP)) != 0) {
+      *closed = true;
+      break;
+    }
+    sent += static_cast<size_t>(n);
+  }
+  return sent;
+}
+
 RespClient::Outcome RespClient::Fill(std::chrono::steady_clock::time_point deadline) {
   if (fd_ < 0) {
     error_ = "not connected";

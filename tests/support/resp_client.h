@@ -62,6 +62,10 @@ class RespClient {
   bool Send(std::string_view bytes);
   // Writes one byte per send() call, with TCP_NODELAY so each byte is its own segment.
   bool SendBytewise(std::string_view bytes);
+  // For clients that never read: writes without blocking until every byte is out, the peer
+  // closes or resets (then *closed is true), or the socket accepted nothing for `stall` (the
+  // server stopped reading: backpressure). Returns how many bytes were written.
+  size_t SendUntilStalled(std::string_view bytes, std::chrono::milliseconds stall, bool* closed);
 
   // Reads exactly one reply (bytes beyond it stay buffered for the next call).
   Reply Read(std::chrono::milliseconds timeout = kReplyTimeout);

@@ -25,6 +25,14 @@ struct Config {
   int64_t maxclients_loopback_reserve = 4;
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;        // Redis default 512 MB
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;  // Redis default 1 GB
+  // Per-client and all-client buffer limits (SAFETY.md §5; net/client_limits.h). Redis leaves
+  // normal clients' output and the total unlimited; conf/locknode.conf says why these defaults.
+  int64_t client_output_hard_limit = 64LL * 1024 * 1024;  // client-output-buffer-limit normal
+  int64_t client_output_soft_limit = 16LL * 1024 * 1024;  //   <hard> <soft> <soft-seconds>;
+  int64_t client_output_soft_seconds = 60;                //   0 bytes = that limit is off
+  int64_t client_request_timeout_ms = 10000;  // a request's last byte must arrive this soon
+                                              // after its first; 0 = no deadline
+  int64_t maxmemory_clients = 256LL * 1024 * 1024;  // all clients' buffers; 0 = no limit
   int64_t proto_max_multibulk_len = 1024LL * 1024;           // arguments per command
   std::string log_level = "info";
   std::string config_file;               // the file that was loaded, if any (for INFO/banner)
@@ -74,5 +82,9 @@ inline bool PlainTcpEnabled(const Config& c) {
 // The options as (redis-style name, value) pairs, in a fixed order. Serves CONFIG GET and
 // --dump-config so both list exactly the same options.
 std::vector<std::pair<std::string, std::string>> ConfigEntries(const Config& config);
+
+// client-output-buffer-limit as CONFIG GET shows it and --config reads it back:
+// "normal <hard> <soft> <soft-seconds>", sizes in bytes.
+std::string OutputBufferLimitText(const Config& config);
 
 }  // namespace locknode

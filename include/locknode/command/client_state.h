@@ -23,6 +23,12 @@ struct ClientState {
   Millis created_ms = 0;         // monotonic
   Millis last_interaction_ms = 0;
   std::string last_command;      // lower-case name of the last command, for CLIENT LIST
+  // Buffer sizes for CLIENT LIST (qbuf, qbuf-free, omem, tot-mem), refreshed by the session
+  // just before the list is built; not kept current between lists.
+  int64_t qbuf = 0;       // received bytes not yet parsed
+  int64_t qbuf_free = 0;  // free room in the read buffer
+  int64_t omem = 0;       // queued reply bytes
+  int64_t tot_mem = 0;    // everything allocated for the client's buffers
 };
 
 }  // namespace locknode::command

@@ -22,6 +22,12 @@ struct Stats {
   uint64_t rejected_connections = 0;
   uint64_t keyspace_hits = 0;
   uint64_t keyspace_misses = 0;
+  // Clients closed by a limit (net/client_limits.h). The first two are Redis 7.4's INFO names,
+  // evicted_clients is Redis 7.0's (maxmemory-clients); the request timeout is locknode's.
+  uint64_t client_query_buffer_limit_disconnections = 0;
+  uint64_t client_output_buffer_limit_disconnections = 0;
+  uint64_t client_request_timeout_disconnections = 0;
+  uint64_t evicted_clients = 0;
 };
 
 // All state one serving thread owns: keyspace, lease guard, command table, stats, the Lua

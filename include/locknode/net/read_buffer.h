@@ -22,6 +22,7 @@ class ReadBuffer {
 
   // Where the next read lands, and how many bytes of it arrived.
   std::span<char> free_space() { return {data_.get() + end_, capacity_ - end_}; }
+  size_t free_size() const { return capacity_ - end_; }
   void Commit(size_t n) { end_ += n; }
 
   // Makes room for at least `want` more bytes (fewer if `max_capacity` caps it) by moving the

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -19,6 +21,7 @@
 #include "locknode/base/config.h"
 #include "locknode/command/dispatcher.h"
 #include "locknode/command/server_control.h"
+#include "locknode/net/client_limits.h"
 #include "locknode/net/expiry_driver.h"
 #include "locknode/protocol/request_parser.h"
 
@@ -92,7 +95,9 @@ class Server final : public command::ServerControl {
     return unauthenticated ? unauth_limits_ : limits_;
   }
   LogLimiter& protocol_error_log() { return protocol_error_log_; }
-  LogLimiter& query_buffer_log() { return query_buffer_log_; }
+  // One limiter per limit, so a slowloris flood cannot hide an output-limit warning.
+  LogLimiter& limit_log(ClientLimit limit) { return limit_logs_[static_cast<size_t>(limit)]; }
+  const OutputLimits& output_limits() const { return output_limits_; }
   // Drops the registry's reference to a closed session.
   void Unregister(uint64_t id) { sessions_.erase(id); }
 
@@ -112,8 +117,11 @@ class Server final : public command::ServerControl {
   void OnAccept(Listener& listener, const boost::system::error_code& ec,
                 boost::asio::ip::tcp::socket socket);
   void Reject(boost::asio::ip::tcp::socket& socket, Admission verdict, bool tls);
-  void ScheduleIdleSweep();
-  void SweepIdle();
+  // The once-a-second client sweep (client_sweep.cc).
+  bool SweepNeeded() const;
+  void ScheduleSweep();
+  void SweepClients();
+  void EvictClients(std::vector<ClientMemory> usage);
 
   boost::asio::io_context& io_;
   const Config& config_;
@@ -128,9 +136,10 @@ class Server final : public command::ServerControl {
   std::optional<boost::asio::ssl::context> tls_context_;  // set when TLS is on
   protocol::ParserLimits limits_;
   protocol::ParserLimits unauth_limits_;
-  boost::asio::steady_timer idle_timer_;  // only runs when `timeout` is set
+  boost::asio::steady_timer idle_timer_;  // the client sweep; only runs if a limit needs it
+  OutputLimits output_limits_;
   LogLimiter protocol_error_log_;
-  LogLimiter query_buffer_log_;
+  std::array<LogLimiter, static_cast<size_t>(ClientLimit::kEvicted) + 1> limit_logs_;
   LogLimiter reject_log_;
   LogLimiter accept_error_log_;
   bool stopping_ = false;

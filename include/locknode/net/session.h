@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "locknode/command/client_state.h"
+#include "locknode/net/client_limits.h"
 #include "locknode/net/read_buffer.h"
 #include "locknode/net/transport.h"
 #include "locknode/protocol/out_buffer.h"
@@ -57,6 +59,17 @@ class Session : public std::enable_shared_from_this<Session> {
 
   const command::ClientState& client() const { return client_; }
 
+  // Limits (session_limits.cc). Queued output: replies collecting plus the write in flight,
+  // which is held until the socket took all of it. Memory: every buffer's allocation.
+  size_t OutputBytes() const { return pending_.size() + in_flight_.size(); }
+  size_t MemoryUsage() const;
+  // The once-a-second check (Redis clientsCron): which limit, if any, this client is over now.
+  std::optional<ClientLimit> SweepCheck(Millis now);
+  // Counts, logs (rate-limited) and closes, dropping queued output. Same caveat as Close().
+  void CloseForLimit(ClientLimit limit);
+  // Copies the buffer sizes into client() for CLIENT LIST.
+  void RefreshBufferStats();
+
  private:
   // TLS handshake (session_tls.cc).
   void StartHandshake();
@@ -86,6 +99,8 @@ class Session : public std::enable_shared_from_this<Session> {
   protocol::OutBuffer pending_;         // replies not yet handed to the socket
   protocol::OutBuffer in_flight_;       // the bytes of the async_write in progress
   protocol::RespWriter writer_;         // always encodes into pending_
+  OutputLimitTracker output_limit_;
+  RequestDeadline request_deadline_;    // client-request-timeout-ms
   bool reading_ = false;
   bool writing_ = false;
   bool paused_ = false;   // over the high-water mark: neither parsing nor reading
