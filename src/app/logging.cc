@@ -36,6 +36,10 @@ void LogBanner(const Config& config, const net::Server& server) {
       "proto-max-multibulk-len {}, timeout {}s",
       config.maxclients, config.proto_max_bulk_len, config.client_query_buffer_limit,
       config.proto_max_multibulk_len, config.timeout);
+  spdlog::info(
+      "client limits: client-output-buffer-limit {}, client-request-timeout-ms {}, "
+      "maxmemory-clients {}",
+      OutputBufferLimitText(config), config.client_request_timeout_ms, config.maxmemory_clients);
   spdlog::info("scripts: fast path {}, lua-time-limit {} ms, lua-instruction-limit {}",
                config.lua_fast_path ? "on" : "off", config.lua_time_limit,
                config.lua_instruction_limit);
