@@ -253,7 +253,9 @@ TEST(AbuseTest, RandomBytesFromSixteenConnections) {
 // between soft and hard that the client does not read closes it once it has stayed over the
 // soft limit for the soft seconds (checked by the 1 s sweep). Everyone else is served.
 TEST(AbuseTest, OutputBufferLimitClosesOnlyTheOffender) {
-  auto server = StartOrFail({"--client-output-buffer-limit", "normal 32mb 4mb 2"});
+  auto server = StartOrFail({"--client-output-buffer-limit", "normal 32mb 4mb 2",
+                             // room for the test's 16 MiB value (defaults allow 1 MiB)
+                             "--proto-max-bulk-len", "32mb", "--client-query-buffer-limit", "64mb"});
   ASSERT_NE(server, nullptr);
   RespClient admin(server->port());
   const std::string big(16 << 20, 'b');
@@ -289,7 +291,9 @@ TEST(AbuseTest, OutputBufferLimitClosesOnlyTheOffender) {
 // sweep closes the biggest until the rest fit, and the smaller ones finish their requests.
 TEST(AbuseTest, MaxmemoryClientsEvictsTheBiggest) {
   auto server =
-      StartOrFail({"--maxmemory-clients", "8mb", "--client-request-timeout-ms", "0"});
+      StartOrFail({"--maxmemory-clients", "8mb", "--client-request-timeout-ms", "0",
+                   // bulks of up to 6 MiB (defaults allow 1 MiB)
+                   "--proto-max-bulk-len", "8mb", "--client-query-buffer-limit", "16mb"});
   ASSERT_NE(server, nullptr);
   AbuseRun run("maxmemory-clients", *server);
   const std::vector<size_t> sizes = {1u << 20, 2u << 20, 3u << 20, 6u << 20};

@@ -23,8 +23,9 @@ struct Config {
   // maxclients is lowered at startup to fit RLIMIT_NOFILE (app/file_limit.h).
   bool protected_mode = true;
   int64_t maxclients_loopback_reserve = 4;
-  int64_t proto_max_bulk_len = 512LL * 1024 * 1024;        // Redis default 512 MB
-  int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;  // Redis default 1 GB
+  // Request limits sized for locks, not Redis's 512 MB / 1 GB / 1M (conf/locknode.conf: why).
+  int64_t proto_max_bulk_len = 1024LL * 1024;              // Redis 512 MB; its minimum is 1 MB
+  int64_t client_query_buffer_limit = 4LL * 1024 * 1024;   // Redis 1 GB
   // Per-client and all-client buffer limits (SAFETY.md §5; net/client_limits.h). Redis leaves
   // normal clients' output and the total unlimited; conf/locknode.conf says why these defaults.
   int64_t client_output_hard_limit = 64LL * 1024 * 1024;  // client-output-buffer-limit normal
@@ -33,7 +34,7 @@ struct Config {
   int64_t client_request_timeout_ms = 10000;  // a request's last byte must arrive this soon
                                               // after its first; 0 = no deadline
   int64_t maxmemory_clients = 256LL * 1024 * 1024;  // all clients' buffers; 0 = no limit
-  int64_t proto_max_multibulk_len = 1024LL * 1024;           // arguments per command
+  int64_t proto_max_multibulk_len = 65536;                 // arguments per command; Redis 1M
   std::string log_level = "info";
   std::string config_file;               // the file that was loaded, if any (for INFO/banner)
   // Lock safety (SAFETY.md G3, F2-F5). All off by default; conf/redlock/profile.conf turns
