@@ -310,12 +310,14 @@ TEST_F(TlsTest, StalledHandshakeIsClosedAtTheDeadline) {
 }
 
 TEST_F(TlsTest, PlainRespOnTheTlsPortIsClosed) {
+  static constexpr char kBadRecord[] = "\x16\x03\x01\x00\x05garbage-after-a-record-header";
   auto server = StartTls(ServerArgs());
   ASSERT_NE(server, nullptr);
   for (const std::string& garbage :
        {std::string("PING\r\n"), std::string("*1\r\n$4\r\nPING\r\n"),
-        std::string("\x16\x03\x01\x00\x05garbage-after-a-record-header", 36),
-        std::string(64 * 1024, '\x16')}) {
+        // A TLS record header (handshake, 5 bytes) with a body that is no ClientHello. The
+        // literal has a NUL inside: size it from the array, not strlen.
+        std::string(kBadRecord, sizeof(kBadRecord) - 1), std::string(64 * 1024, '\x16')}) {
     RawTcp c(server->tls_port());
     ASSERT_TRUE(c.connected());
     c.Send(garbage);  // may fail once the server has closed: that is fine

@@ -56,7 +56,7 @@ struct Config {
   int64_t lua_max_script_bytes = 1024LL * 1024;      // one script body
   // TLS (Redis's names; conf/locknode.conf documents each). Off unless tls-port or
   // tls-port-file is set; see TlsEnabled/PlainTcpEnabled for how port 0 is read then.
-  int tls_port = 0;                       // 0: no TLS listener (Redis); with tls-port-file: free port
+  int tls_port = 0;                       // 0: no TLS (Redis); with tls-port-file: a free port
   std::string tls_port_file;              // if set, the bound TLS port is written here (tests)
   std::string tls_cert_file;              // PEM chain, server certificate first
   std::string tls_key_file;               // PEM private key
