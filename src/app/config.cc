@@ -111,6 +111,10 @@ void AddOptions(CLI::App& cli, Config* c, CliRequest* request) {
   cli.add_option("--proto-max-multibulk-len", c->proto_max_multibulk_len,
                  "Most arguments in one request")
       ->capture_default_str();
+  cli.add_option("--proto-inline-max-size", c->proto_inline_max_size,
+                 "Longest inline request or length line")
+      ->transform(size_units)
+      ->capture_default_str();
   cli.add_option("--loglevel,--log-level", c->log_level,
                  "trace|debug|info|warn|error|critical|off (or Redis's verbose|notice|warning)")
       ->capture_default_str();
@@ -196,6 +200,9 @@ void ValidateConfig(const Config& c) {
   Require(c.proto_max_multibulk_len >= 1 &&
               c.proto_max_multibulk_len <= std::numeric_limits<int32_t>::max(),
           "proto-max-multibulk-len", "between 1 and 2147483647");
+  // Below ~1 KiB even a lock request sent inline by hand (redis-cli, telnet) would not fit.
+  Require(c.proto_inline_max_size >= 1024 && c.proto_inline_max_size <= kMaxRequestBytes,
+          "proto-inline-max-size", "between 1024 and 4294967295");
   Require(c.lua_time_limit >= 1, "lua-time-limit", "at least 1 (milliseconds)");
   Require(c.lua_instruction_limit >= 0, "lua-instruction-limit", "0 (no limit) or more");
   Require(c.lua_memory_limit >= 1, "lua-memory-limit", "at least 1 byte");

@@ -24,6 +24,7 @@ std::vector<std::pair<std::string, std::string>> ConfigEntries(const Config& c) 
       {"client-request-timeout-ms", std::to_string(c.client_request_timeout_ms)},
       {"maxmemory-clients", std::to_string(c.maxmemory_clients)},
       {"proto-max-multibulk-len", std::to_string(c.proto_max_multibulk_len)},
+      {"proto-inline-max-size", std::to_string(c.proto_inline_max_size)},
       {"loglevel", c.log_level},
       {"lease-file", c.lease_file},
       {"max-ttl", std::to_string(c.max_ttl)},

@@ -19,6 +19,7 @@ Server::Server(asio::io_context& io, const Config& config, const Clock& clock)
       output_limits_(OutputLimits::FromConfig(config)) {
   limits_.max_bulk_len = config.proto_max_bulk_len;
   limits_.max_multibulk_len = config.proto_max_multibulk_len;
+  limits_.max_inline_len = static_cast<size_t>(config.proto_inline_max_size);
   unauth_limits_ = limits_;
   unauth_limits_.unauthenticated = true;
 }

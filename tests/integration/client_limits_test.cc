@@ -118,5 +118,29 @@ TEST(ClientLimitsTest, RequestDeadlineRestartsWithEveryRequest) {
   EXPECT_EQ(steady.Call({"PING"}), "+PONG\r\n");
 }
 
+// proto-inline-max-size: Redis's fixed 64 KiB made an option. An inline request or a length
+// line over it gets Redis's error and the close; one under it is served.
+TEST(ClientLimitsTest, InlineMaxSizeIsConfigurable) {
+  auto server = StartOrFail({"--proto-inline-max-size", "1kb"});
+  ASSERT_NE(server, nullptr);
+  RespClient c(server->port());
+  EXPECT_EQ(c.Call({"CONFIG", "GET", "proto-inline-max-size"}),
+            ConfigGetReply("proto-inline-max-size", "1024"));
+  const std::string fits(900, 'x');
+  EXPECT_EQ(c.RawCall("ECHO " + fits + "\r\n"),
+            "$" + std::to_string(fits.size()) + "\r\n" + fits + "\r\n");
+  RespClient inline_client(server->port());
+  EXPECT_EQ(inline_client.RawCall("ECHO " + std::string(2000, 'x') + "\r\n"),
+            "-ERR Protocol error: too big inline request\r\n");
+  EXPECT_TRUE(inline_client.WaitForClose());
+  RespClient count_client(server->port());
+  EXPECT_EQ(count_client.RawCall("*" + std::string(2000, '1')),
+            "-ERR Protocol error: too big mbulk count string\r\n");
+  EXPECT_TRUE(count_client.WaitForClose());
+  EXPECT_EQ(c.Call({"PING"}), "+PONG\r\n");
+  EXPECT_NE(StartupError({"--proto-inline-max-size", "100"}).find("proto-inline-max-size"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace locknode::test
