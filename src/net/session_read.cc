@@ -27,7 +27,7 @@ void Session::StartRead() {
   // A big bulk announces its size: make room for all of it so it arrives in few reads.
   const size_t want = std::max(parser_.size_hint(), kMinRead);
   if (!rbuf_.Reserve(want, std::max(limit, kInitialReadBuffer))) {
-    Close("query buffer limit");
+    CloseForLimit(ClientLimit::kQueryBuffer);  // counted and logged like FinishBatch's check
     return;
   }
   reading_ = true;

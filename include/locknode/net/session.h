@@ -87,7 +87,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Write path.
   void StartWrite();
   void OnWrite(const boost::system::error_code& ec);
-  bool OverHighWater() const { return pending_.size() + in_flight_.size() > kOutputHighWater; }
+  bool OverHighWater() const { return OutputBytes() > kOutputHighWater; }
 
   Transport transport_;
   Server& server_;
