@@ -341,6 +341,7 @@ struct Conn {
   std::string out;
   size_t out_off = 0;
   bool want_out = false;
+  bool flush_queued = false;  // in Engine::to_flush_
   std::string in;
   int inflight = 0;
   std::vector<int64_t> sent;  // FIFO of send (or intended send) times
@@ -413,7 +414,7 @@ class Engine {
       }
       if (now >= until_ns) break;
       const int n = epoll_wait(ep_, evs, 256, 10);
-      for (int i = 0; i < n; ++i) Handle(conns_[evs[i].data.u32], evs[i].events);
+      HandleAll(evs, n);
     }
   }
 
@@ -429,7 +430,7 @@ class Engine {
     epoll_event evs[256];
     while (c_.replies < fill_total_) {
       const int n = epoll_wait(ep_, evs, 256, 100);
-      for (int i = 0; i < n; ++i) Handle(conns_[evs[i].data.u32], evs[i].events);
+      HandleAll(evs, n);
     }
     if (c_.error > 0) {
       std::fprintf(stderr, "loadgen: fill got %" PRId64 " errors, first: %s\n", c_.error,
@@ -470,7 +471,7 @@ class Engine {
       const int64_t wait_ns = std::max<int64_t>(0, next_due - NowNs());
       timespec ts{static_cast<time_t>(wait_ns / 1'000'000'000), static_cast<long>(wait_ns % 1'000'000'000)};
       const int n = epoll_pwait2(ep_, evs, 256, &ts, nullptr);
-      for (int i = 0; i < n; ++i) Handle(conns_[evs[i].data.u32], evs[i].events);
+      HandleAll(evs, n);
     }
   }
 
@@ -550,6 +551,18 @@ class Engine {
     }
   }
 
+  // Reads every ready connection first and sends the new requests after, one write per
+  // connection (Redis's beforeSleep order): the burst of requests reaches the server together,
+  // and the generator spends one pass, not one wake-up, per batch of replies.
+  void HandleAll(const epoll_event* evs, int n) {
+    for (int i = 0; i < n; ++i) Handle(conns_[evs[i].data.u32], evs[i].events);
+    for (uint32_t i : to_flush_) {
+      conns_[i].flush_queued = false;
+      Flush(conns_[i]);
+    }
+    to_flush_.clear();
+  }
+
   void Handle(Conn& c, uint32_t events) {
     if (events & EPOLLIN) {
       char buf[65536];
@@ -572,7 +585,10 @@ class Engine {
         c.in.erase(0, pos);
       }
     }
-    Flush(c);
+    if (!c.flush_queued) {
+      c.flush_queued = true;
+      to_flush_.push_back(static_cast<uint32_t>(&c - conns_.data()));
+    }
   }
 
   void OnReply(Conn& c, const Reply& r, int64_t now) {
@@ -630,6 +646,7 @@ class Engine {
   Mode mode_;
   int ep_ = -1;
   std::vector<Conn> conns_;
+  std::vector<uint32_t> to_flush_;  // connections with requests to send after this pass
   Counters c_;
   std::vector<int64_t> lat_;
   std::string sha_;
