@@ -15,7 +15,11 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 Server::Server(asio::io_context& io, const Config& config, const Clock& clock)
-    : io_(io), config_(config), clock_(clock), idle_timer_(io),
+    : io_(io),
+      config_(config),
+      clock_(clock),
+      poller_(io),
+      idle_timer_(io),
       output_limits_(OutputLimits::FromConfig(config)) {
   limits_.max_bulk_len = config.proto_max_bulk_len;
   limits_.max_multibulk_len = config.proto_max_multibulk_len;
@@ -29,6 +33,7 @@ Server::~Server() = default;
 void Server::Start(command::Dispatcher& dispatcher) {
   dispatcher_ = &dispatcher;
   expiry_.emplace(io_, dispatcher.shard().keyspace(), clock_);
+  poller_.Start();
   for (Listener& listener : listeners_) Accept(listener);
   if (SweepNeeded()) ScheduleSweep();
 }
@@ -44,6 +49,7 @@ void Server::Shutdown() {
   }
   idle_timer_.cancel();
   if (expiry_) expiry_->Stop();
+  poller_.Stop();
   // Close() unregisters, so close from a copy of the registry.
   std::vector<std::shared_ptr<Session>> sessions;
   sessions.reserve(sessions_.size());

@@ -12,7 +12,6 @@ namespace locknode::net {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-using boost::system::error_code;
 
 namespace {
 
@@ -26,7 +25,7 @@ std::string FormatEndpoint(const tcp::endpoint& endpoint) {
 }  // namespace
 
 Session::Session(tcp::socket socket, asio::ssl::context* tls, Server& server, uint64_t id)
-    : transport_(std::move(socket), tls),
+    : transport_(std::move(socket), tls, server.poller()),
       server_(server),
       rbuf_(kInitialReadBuffer),
       writer_(&pending_) {
@@ -39,13 +38,9 @@ void Session::Start() {
   const Millis now = server_.clock().NowMs();
   client_.created_ms = now;
   client_.last_interaction_ms = now;
-  tcp::socket& socket = transport_.socket();
-  client_.fd = socket.native_handle();
-  error_code ec;
-  const tcp::endpoint remote = socket.remote_endpoint(ec);
-  if (!ec) client_.peer = FormatEndpoint(remote);
-  const tcp::endpoint local = socket.local_endpoint(ec);
-  if (!ec) client_.local = FormatEndpoint(local);
+  client_.fd = transport_.native_handle();
+  if (transport_.remote_endpoint()) client_.peer = FormatEndpoint(*transport_.remote_endpoint());
+  if (transport_.local_endpoint()) client_.local = FormatEndpoint(*transport_.local_endpoint());
   // Before AUTH a client gets Redis's tight unauthenticated parser limits (CVE-2021-32675).
   client_.authenticated = server_.config().requirepass.empty();
   ApplyParserLimits();

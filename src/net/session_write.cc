@@ -11,7 +11,8 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 // Hands everything collected so far to the socket in one write (Redis beforeSleep, Dragonfly
-// batch mode). Asio tries the send at once, so a batch usually costs a single sendmsg.
+// batch mode). On plain TCP the Poller sends it at the end of its pass, one send per client
+// for all the replies of the pass.
 void Session::StartWrite() {
   if (writing_ || closed_ || pending_.empty()) return;
   std::swap(pending_, in_flight_);  // writer_ keeps encoding into pending_, now empty

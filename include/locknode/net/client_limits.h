@@ -23,9 +23,9 @@ enum class ClientLimit : uint8_t {
 
 // client-output-buffer-limit for the one class locknode has (Redis's "normal").
 struct OutputLimits {
-  size_t hard = 0;       // bytes; 0 = off
-  size_t soft = 0;       // bytes; 0 = off
-  Millis soft_ms = 0;    // how long the soft limit may be exceeded without a break
+  size_t hard = 0;     // bytes; 0 = off
+  size_t soft = 0;     // bytes; 0 = off
+  Millis soft_ms = 0;  // how long the soft limit may be exceeded without a break
   static OutputLimits FromConfig(const Config& config);
 };
 

@@ -23,6 +23,7 @@
 #include "locknode/command/server_control.h"
 #include "locknode/net/client_limits.h"
 #include "locknode/net/expiry_driver.h"
+#include "locknode/net/poller.h"
 #include "locknode/protocol/request_parser.h"
 
 namespace locknode::net {
@@ -91,6 +92,7 @@ class Server final : public command::ServerControl {
   const Clock& clock() const { return clock_; }
   command::Dispatcher& dispatcher() { return *dispatcher_; }
   ExpiryDriver& expiry() { return *expiry_; }
+  Poller& poller() { return poller_; }
   const protocol::ParserLimits& parser_limits(bool unauthenticated) const {
     return unauthenticated ? unauth_limits_ : limits_;
   }
@@ -128,6 +130,7 @@ class Server final : public command::ServerControl {
   const Clock& clock_;
   command::Dispatcher* dispatcher_ = nullptr;
   std::optional<ExpiryDriver> expiry_;
+  Poller poller_;  // plain-TCP sessions; declared before them, outlives their registration
   std::list<Listener> listeners_;  // stable addresses: handlers refer to their listener
   std::map<uint64_t, std::shared_ptr<Session>> sessions_;  // by client id: CLIENT LIST order
   uint64_t next_client_id_ = 1;

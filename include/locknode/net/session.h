@@ -100,7 +100,7 @@ class Session : public std::enable_shared_from_this<Session> {
   protocol::OutBuffer in_flight_;       // the bytes of the async_write in progress
   protocol::RespWriter writer_;         // always encodes into pending_
   OutputLimitTracker output_limit_;
-  RequestDeadline request_deadline_;    // client-request-timeout-ms
+  RequestDeadline request_deadline_;  // client-request-timeout-ms
   bool reading_ = false;
   bool writing_ = false;
   bool paused_ = false;   // over the high-water mark: neither parsing nor reading

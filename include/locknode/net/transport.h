@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include <boost/asio/buffer.hpp>
@@ -10,27 +12,39 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include "locknode/net/io_handler.h"
+#include "locknode/net/poller.h"
+
 namespace locknode::net {
 
-// The byte stream under a Session: a plain TCP socket, or TLS (ssl::stream) over that socket.
+// The byte stream under a Session: a plain TCP socket driven by the Poller, or TLS
+// (ssl::stream) over an Asio socket.
 //
-// Each I/O call picks its path with one well-predicted branch on a pointer. The plain path has
-// no virtual call and no allocation of its own: the TLS state (OpenSSL's SSL object, the
-// handshake deadline) is allocated only for connections accepted on the tls-port.
+// Plain TCP leaves Asio's reactor at construction (the descriptor is released to the Poller):
+// a read waits for epoll to report bytes and then makes one recv; a write is queued and sent at
+// the end of the Poller's pass, together with every other reply of that pass. Neither
+// allocates (handlers are held inline, IoHandler). TLS keeps Asio's path, whose OpenSSL state
+// is allocated only for connections accepted on the tls-port. Each I/O call picks its path
+// with one well-predicted branch on a pointer.
 //
-// Not movable: the TLS stream refers to socket_. Single-threaded like its Session.
-class Transport {
+// Handlers are never invoked from inside the call that starts the operation, and run on the
+// io_context's thread, as with Asio. After Close() pending handlers complete with
+// operation_aborted. Not movable: the TLS stream and the Poller refer to this object.
+class Transport final : private PolledSocket {
  public:
-  // `tls` null: plain TCP. Otherwise a server-side TLS stream built from *tls, which must
-  // outlive this object (it is the Server's context).
-  Transport(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls);
+  // `tls` null: plain TCP on `poller`. Otherwise a server-side TLS stream built from *tls,
+  // which must outlive this object (it is the Server's context). The poller must outlive the
+  // registration, i.e. until Close().
+  Transport(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls, Poller& poller);
   ~Transport();
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
 
   bool is_tls() const { return tls_ != nullptr; }
-  // The TCP socket underneath (descriptor, endpoints, socket options).
-  boost::asio::ip::tcp::socket& socket() { return socket_; }
+  int native_handle() const { return fd_; }
+  // The connection's endpoints, read when it was handed over (empty if the peer was gone).
+  const std::optional<boost::asio::ip::tcp::endpoint>& remote_endpoint() const { return remote_; }
+  const std::optional<boost::asio::ip::tcp::endpoint>& local_endpoint() const { return local_; }
 
   // TLS only: the server side of the handshake; handler(error_code).
   template <typename Handler>
@@ -42,26 +56,27 @@ class Transport {
   // client slot for as long as it likes). The Session arms and cancels it.
   boost::asio::steady_timer& handshake_deadline() { return tls_->handshake_deadline; }
 
-  // handler(error_code, size_t), as tcp::socket::async_read_some.
+  // handler(error_code, size_t), as tcp::socket::async_read_some; eof when the peer closed.
   template <typename Handler>
   void AsyncReadSome(boost::asio::mutable_buffer buffer, Handler&& handler) {
     if (tls_) {
       tls_->stream.async_read_some(buffer, std::forward<Handler>(handler));
     } else {
-      socket_.async_read_some(buffer, std::forward<Handler>(handler));
+      StartPlainRead(buffer, IoHandler(std::forward<Handler>(handler)));
     }
   }
-  // Writes all of `buffer`; handler(error_code, size_t), as asio::async_write.
+  // Writes all of `buffer`, which must stay valid until the handler runs; handler(error_code,
+  // size_t), as asio::async_write. One write at a time.
   template <typename Handler>
   void AsyncWrite(boost::asio::const_buffer buffer, Handler&& handler) {
     if (tls_) {
       boost::asio::async_write(tls_->stream, buffer, std::forward<Handler>(handler));
     } else {
-      boost::asio::async_write(socket_, buffer, std::forward<Handler>(handler));
+      StartPlainWrite(buffer, IoHandler(std::forward<Handler>(handler)));
     }
   }
 
-  // Closes the socket now; pending operations complete with operation_aborted. TLS sends no
+  // Closes the connection now; pending operations complete with operation_aborted. TLS sends no
   // close_notify: like Redis (connTLSClose), the connection is simply dropped, which clients
   // see as a truncated stream. That is harmless here: RESP frames its own messages, so a
   // truncation cannot pass for a complete reply.
@@ -75,8 +90,34 @@ class Transport {
     boost::asio::steady_timer handshake_deadline;
   };
 
-  boost::asio::ip::tcp::socket socket_;
-  std::unique_ptr<Tls> tls_;  // null on the plain path; declared last, so destroyed first
+  // The plain path (transport_plain.cc).
+  void StartPlainRead(boost::asio::mutable_buffer buffer, IoHandler handler);
+  void StartPlainWrite(boost::asio::const_buffer buffer, IoHandler handler);
+  void OnReady(uint32_t events) override;
+  void OnFlush() override;
+  void Read();
+  void ContinueWrite();
+  // Registers what the pending operations wait for: EPOLLIN for a read, EPOLLOUT for a write
+  // the socket did not take at once.
+  void UpdateInterest();
+  void ClosePlain();
+
+  boost::asio::ip::tcp::socket socket_;  // TLS: the stream's socket; plain: released, closed
+  std::unique_ptr<Tls> tls_;  // null on the plain path; declared after socket_, destroyed first
+  Poller& poller_;
+  int fd_ = -1;
+  std::optional<boost::asio::ip::tcp::endpoint> remote_;
+  std::optional<boost::asio::ip::tcp::endpoint> local_;
+  // Plain path state.
+  uint32_t interest_ = 0;  // events registered with the poller
+  bool registered_ = false;
+  bool write_waiting_ = false;  // the socket's send buffer is full: waiting for EPOLLOUT
+  bool flush_queued_ = false;
+  boost::asio::mutable_buffer read_buffer_;
+  IoHandler read_handler_;
+  boost::asio::const_buffer write_buffer_;
+  size_t written_ = 0;
+  IoHandler write_handler_;
 };
 
 }  // namespace locknode::net
