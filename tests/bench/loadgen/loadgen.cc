@@ -13,16 +13,8 @@
 //
 // Modes: acquire, contended, release, cycle, latency (throughput / latency);
 //        memory, expiry, idle (resource measurements). See Usage() below.
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/epoll.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdint>
@@ -30,12 +22,19 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <fcntl.h>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -119,13 +118,27 @@ size_t ParseReply(std::string_view buf, size_t pos, Reply* r) {
   std::string_view line = buf.substr(pos + 1, eol - pos - 1);
   size_t used = eol + 2 - pos;
   switch (type) {
-    case '+': r->kind = Kind::kSimple; r->text = line; return used;
-    case '-': r->kind = Kind::kError; r->text = line; return used;
-    case ':': r->kind = Kind::kInt; r->integer = std::strtoll(line.data(), nullptr, 10); return used;
-    case '_': r->kind = Kind::kNull; return used;
+    case '+':
+      r->kind = Kind::kSimple;
+      r->text = line;
+      return used;
+    case '-':
+      r->kind = Kind::kError;
+      r->text = line;
+      return used;
+    case ':':
+      r->kind = Kind::kInt;
+      r->integer = std::strtoll(line.data(), nullptr, 10);
+      return used;
+    case '_':
+      r->kind = Kind::kNull;
+      return used;
     case '$': {
       const int64_t len = std::strtoll(line.data(), nullptr, 10);
-      if (len < 0) { r->kind = Kind::kNull; return used; }
+      if (len < 0) {
+        r->kind = Kind::kNull;
+        return used;
+      }
       if (buf.size() < eol + 2 + static_cast<size_t>(len) + 2) return 0;
       r->kind = Kind::kBulk;
       r->text = buf.substr(eol + 2, static_cast<size_t>(len));
@@ -169,7 +182,8 @@ struct Options {
 };
 
 [[noreturn]] void Usage() {
-  std::fprintf(stderr,
+  std::fprintf(
+      stderr,
       "usage: locknode_loadgen --port P [--pid SERVER_PID] --mode MODE [options]\n"
       "modes:\n"
       "  acquire    SET lock:<random in keys> <36-byte token> NX PX px\n"
@@ -192,19 +206,32 @@ Options ParseOptions(int argc, char** argv) {
     const std::string a = argv[i];
     if (i + 1 >= argc) Usage();
     const char* v = argv[++i];
-    if (a == "--port") o.port = std::atoi(v);
-    else if (a == "--pid") o.pid = std::atoi(v);
-    else if (a == "--mode") o.mode = v;
-    else if (a == "--clients") o.clients = std::atoi(v);
-    else if (a == "--pipeline") o.pipeline = std::atoi(v);
-    else if (a == "--seconds") o.seconds = std::atof(v);
-    else if (a == "--warmup") o.warmup = std::atof(v);
-    else if (a == "--keys") o.keys = std::atoll(v);
-    else if (a == "--px") o.px = std::atoll(v);
-    else if (a == "--rate") o.rate = std::atof(v);
-    else if (a == "--sha") o.sha = v;
-    else if (a == "--idle-conns") o.idle_conns = std::atoi(v);
-    else Usage();
+    if (a == "--port")
+      o.port = std::atoi(v);
+    else if (a == "--pid")
+      o.pid = std::atoi(v);
+    else if (a == "--mode")
+      o.mode = v;
+    else if (a == "--clients")
+      o.clients = std::atoi(v);
+    else if (a == "--pipeline")
+      o.pipeline = std::atoi(v);
+    else if (a == "--seconds")
+      o.seconds = std::atof(v);
+    else if (a == "--warmup")
+      o.warmup = std::atof(v);
+    else if (a == "--keys")
+      o.keys = std::atoll(v);
+    else if (a == "--px")
+      o.px = std::atoll(v);
+    else if (a == "--rate")
+      o.rate = std::atof(v);
+    else if (a == "--sha")
+      o.sha = v;
+    else if (a == "--idle-conns")
+      o.idle_conns = std::atoi(v);
+    else
+      Usage();
   }
   if (o.clients < 1 || o.pipeline < 1 || o.keys < 1) Usage();
   return o;
@@ -217,7 +244,10 @@ void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK
 
 int Connect(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) { std::perror("loadgen: socket"); std::exit(1); }
+  if (fd < 0) {
+    std::perror("loadgen: socket");
+    std::exit(1);
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -236,7 +266,7 @@ void WriteAll(int fd, std::string_view data) {
     const ssize_t n = write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      std::perror("loadgen: write");
+      std::perror("loadgen: send");
       std::exit(1);
     }
     data.remove_prefix(static_cast<size_t>(n));
@@ -287,8 +317,9 @@ constexpr std::string_view kReleaseScript =
 std::string Token(uint64_t seed) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%08" PRIx64 "-%04x-4%03x-a%03x-%012" PRIx64,
-                static_cast<uint64_t>(seed * 2654435761ULL & 0xffffffffULL), static_cast<unsigned>(seed & 0xffff),
-                static_cast<unsigned>((seed >> 16) & 0xfff), static_cast<unsigned>(seed & 0xfff),
+                static_cast<uint64_t>(seed * 2654435761ULL & 0xffffffffULL),
+                static_cast<unsigned>(seed & 0xffff), static_cast<unsigned>((seed >> 16) & 0xfff),
+                static_cast<unsigned>(seed & 0xfff),
                 static_cast<uint64_t>((seed * 0x9E3779B97F4A7C15ULL) & 0xffffffffffffULL));
   return std::string(buf, 36);
 }
@@ -348,10 +379,10 @@ struct Conn {
   size_t sent_head = 0;
   uint64_t rng = 0;
   std::string token;
-  int phase = 0;              // cycle: 0 = acquiring, 1 = releasing
-  std::string key;            // cycle: the key acquired
-  bool held_next = true;      // release: alternate held / absent
-  int64_t due_ns = 0;         // latency: next intended send
+  int phase = 0;          // cycle: 0 = acquiring, 1 = releasing
+  std::string key;        // cycle: the key acquired
+  bool held_next = true;  // release: alternate held / absent
+  int64_t due_ns = 0;     // latency: next intended send
 };
 
 struct Counters {
@@ -446,7 +477,8 @@ class Engine {
     const int64_t interval = static_cast<int64_t>(1e9 * static_cast<double>(conns_.size()) / rate);
     const int64_t t0 = NowNs();
     for (size_t i = 0; i < conns_.size(); ++i) {
-      conns_[i].due_ns = t0 + interval * static_cast<int64_t>(i) / static_cast<int64_t>(conns_.size());
+      conns_[i].due_ns =
+          t0 + interval * static_cast<int64_t>(i) / static_cast<int64_t>(conns_.size());
     }
     interval_ = interval;
     epoll_event evs[256];
@@ -469,7 +501,8 @@ class Engine {
         if (c.inflight == 0) next_due = std::min(next_due, c.due_ns);
       }
       const int64_t wait_ns = std::max<int64_t>(0, next_due - NowNs());
-      timespec ts{static_cast<time_t>(wait_ns / 1'000'000'000), static_cast<long>(wait_ns % 1'000'000'000)};
+      timespec ts{static_cast<time_t>(wait_ns / 1'000'000'000),
+                  static_cast<long>(wait_ns % 1'000'000'000)};
       const int n = epoll_pwait2(ep_, evs, 256, &ts, nullptr);
       HandleAll(evs, n);
     }
@@ -502,9 +535,9 @@ class Engine {
           const uint64_t k = static_cast<uint64_t>(held_cursor_++ % held_keys_);
           AppendCommand(c.out, {"EVALSHA", sha_, "1", Key("lock:h:", k), held_token_});
         } else {
-          AppendCommand(c.out, {"EVALSHA", sha_, "1",
-                                Key("lock:a:", NextRand(c.rng) % static_cast<uint64_t>(o_.keys)),
-                                c.token});
+          AppendCommand(
+              c.out, {"EVALSHA", sha_, "1",
+                      Key("lock:a:", NextRand(c.rng) % static_cast<uint64_t>(o_.keys)), c.token});
         }
         c.held_next = !c.held_next;
         break;
@@ -528,11 +561,12 @@ class Engine {
 
   void Flush(Conn& c) {
     while (c.out_off < c.out.size()) {
-      const ssize_t n = write(c.fd, c.out.data() + c.out_off, c.out.size() - c.out_off);
+      const ssize_t n =
+          send(c.fd, c.out.data() + c.out_off, c.out.size() - c.out_off, MSG_NOSIGNAL);
       if (n < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN) break;
-        std::perror("loadgen: write");
+        std::perror("loadgen: send");
         std::exit(1);
       }
       c.out_off += static_cast<size_t>(n);
@@ -566,7 +600,7 @@ class Engine {
   void Handle(Conn& c, uint32_t events) {
     if (events & EPOLLIN) {
       char buf[65536];
-      const ssize_t n = read(c.fd, buf, sizeof buf);
+      const ssize_t n = recv(c.fd, buf, sizeof buf, 0);
       if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
         std::fprintf(stderr, "loadgen: server closed a connection\n");
         std::exit(1);
@@ -602,13 +636,20 @@ class Engine {
       ++c_.replies;
       lat_.push_back(now - stamp);
       switch (r.kind) {
-        case Kind::kSimple: ++c_.ok; break;
-        case Kind::kNull: ++c_.null; break;
-        case Kind::kInt: ++(r.integer == 1 ? c_.one : c_.zero); break;
+        case Kind::kSimple:
+          ++c_.ok;
+          break;
+        case Kind::kNull:
+          ++c_.null;
+          break;
+        case Kind::kInt:
+          ++(r.integer == 1 ? c_.one : c_.zero);
+          break;
         case Kind::kError:
           if (c_.error++ == 0) c_.first_error = std::string(r.text);
           break;
-        default: break;
+        default:
+          break;
       }
     }
     switch (mode_) {
@@ -798,7 +839,10 @@ int RunMemoryOrExpiry(const Options& o, bool expiry) {
     while (NowNs() < give_up) {
       const int64_t n = DbSize(ctl);
       if (at_deadline < 0 && NowNs() >= deadline) at_deadline = n;
-      if (n == 0) { t_zero = NowNs(); break; }
+      if (n == 0) {
+        t_zero = NowNs();
+        break;
+      }
       SleepMs(5);
     }
     const double srv1 = ProcCpuSeconds(o.pid);
@@ -869,7 +913,8 @@ int RunIdle(const Options& o) {
   if (!before.empty()) {
     j.Num("p50_us_without_idle", static_cast<double>(before[before.size() / 2]) / 1000.0);
     j.Num("p99_us_without_idle",
-          static_cast<double>(before[std::min(before.size() - 1, before.size() * 99 / 100)]) / 1000.0);
+          static_cast<double>(before[std::min(before.size() - 1, before.size() * 99 / 100)]) /
+              1000.0);
   }
   for (int fd : fds) close(fd);
   close(ping);
@@ -881,10 +926,13 @@ int RunIdle(const Options& o) {
 
 int main(int argc, char** argv) {
   const Options o = ParseOptions(argc, argv);
-  static const std::map<std::string, Mode> kThroughput = {
-      {"acquire", Mode::kAcquire}, {"contended", Mode::kContended}, {"release", Mode::kRelease},
-      {"cycle", Mode::kCycle},     {"latency", Mode::kLatency}};
-  if (auto it = kThroughput.find(o.mode); it != kThroughput.end()) return RunThroughput(o, it->second);
+  static const std::map<std::string, Mode> kThroughput = {{"acquire", Mode::kAcquire},
+                                                          {"contended", Mode::kContended},
+                                                          {"release", Mode::kRelease},
+                                                          {"cycle", Mode::kCycle},
+                                                          {"latency", Mode::kLatency}};
+  if (auto it = kThroughput.find(o.mode); it != kThroughput.end())
+    return RunThroughput(o, it->second);
   if (o.mode == "memory") return RunMemoryOrExpiry(o, false);
   if (o.mode == "expiry") return RunMemoryOrExpiry(o, true);
   if (o.mode == "idle") return RunIdle(o);
