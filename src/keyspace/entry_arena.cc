@@ -1,55 +1,59 @@
 #include "keyspace/entry_arena.h"
 
-#include <sys/mman.h>
-
 #include <new>
+#include <sys/mman.h>
 
 #include "locknode/base/dcheck.h"
 
 namespace locknode::keyspace::internal {
 
 EntryArena::~EntryArena() {
-  for (char* chunk : chunks_) munmap(chunk, kChunkBytes);
+  for (size_t i = 0; i < space_.regions(); ++i) {
+    munmap(space_.Resolve(static_cast<Handle>(i << HandleSpace::kOffsetBits)), kChunkBytes);
+  }
 }
 
-void* EntryArena::Allocate(size_t size) {
-  LOCKNODE_DCHECK(size > 0);
-  if (size > kMaxSmall) return ::operator new(size);
+Handle EntryArena::Allocate(size_t size) {
+  LOCKNODE_DCHECK(size > 0 && size <= kMaxSmall);
   SizeClass& c = classes_[ClassOf(size)];
-  if (FreeBlock* b = c.free) {
-    c.free = b->next;
+  if (const Handle b = c.free; b != kNoHandle) {
+    c.free = static_cast<FreeBlock*>(Resolve(b))->next;
     return b;
   }
-  const size_t block = BlockBytes(size);
-  if (static_cast<size_t>(c.bump_end - c.bump) >= block) {
-    void* p = c.bump;
-    c.bump += block;
-    return p;
+  const auto granules = static_cast<Handle>(BlockBytes(size) / kGranule);
+  if (c.bump_end - c.bump >= granules) {
+    const Handle b = c.bump;
+    c.bump += granules;
+    return b;
   }
-  return Refill(c, block);
+  return Refill(c, granules);
 }
 
-void* EntryArena::Refill(SizeClass& c, size_t block) {
+Handle EntryArena::Refill(SizeClass& c, Handle granules) {
   // The tail of the old chunk (< one block) is left unused: at most kMaxSmall bytes per chunk.
-  chunks_.reserve(chunks_.size() + 1);  // so push_back below cannot throw after the new
   // Straight from mmap: chunks never mix with malloc's heap, whose holes (left by the hash
   // table's old arrays) would otherwise stay resident between them.
-  void* mem = mmap(nullptr, kChunkBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* mem =
+      mmap(nullptr, kChunkBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mem == MAP_FAILED) throw std::bad_alloc();
-  char* chunk = static_cast<char*>(mem);
-  chunks_.push_back(chunk);
-  c.bump = chunk + block;
-  c.bump_end = chunk + kChunkBytes / block * block;
-  return chunk;
+  Handle first = 0;
+  try {
+    first = space_.AddRange(mem, kChunkBytes);
+  } catch (const std::bad_alloc&) {
+    munmap(mem, kChunkBytes);  // not registered, so the destructor would not unmap it
+    throw;
+  }
+  const auto chunk_granules = static_cast<Handle>(kChunkBytes / kGranule);
+  c.bump = first + granules;
+  c.bump_end = first + chunk_granules / granules * granules;
+  return first;
 }
 
-void EntryArena::Free(void* block, size_t size) {
-  if (size > kMaxSmall) {
-    ::operator delete(block);
-    return;
-  }
+void EntryArena::Free(Handle block, size_t size) {
+  LOCKNODE_DCHECK(size > 0 && size <= kMaxSmall);
   SizeClass& c = classes_[ClassOf(size)];
-  c.free = new (block) FreeBlock{c.free};
+  new (Resolve(block)) FreeBlock{c.free};
+  c.free = block;
 }
 
 }  // namespace locknode::keyspace::internal

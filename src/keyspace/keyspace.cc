@@ -12,23 +12,30 @@ namespace locknode::keyspace {
 using internal::Entry;
 using internal::EntryArena;
 using internal::EntryRef;
+using internal::KeyEq;
+using internal::KeyHash;
 using internal::Table;
 
 struct Keyspace::Impl {
-  Impl(Millis now, uint64_t* expired) : wheel(now), expired_total(expired) {}
+  Impl(Millis now, uint64_t* expired)
+      : wheel(now, arena.space()),
+        table(0, KeyHash{arena.space().resolver()}, KeyEq{arena.space().resolver()}),
+        expired_total(expired) {}
   ~Impl() {
     // The wheel is destroyed after this and never touches nodes, so no unlinking is needed.
     for (const EntryRef& r : table) {
-      r.p->hook.prev = r.p->hook.next = nullptr;
-      Entry::Destroy(arena, r.p);  // no accounting: the whole keyspace goes
+      Get(r.h)->hook = WheelNode{};  // only to satisfy Destroy's "unlinked" check
+      Entry::Destroy(arena, r.h);    // no accounting: the whole keyspace goes
     }
   }
+
+  Entry* Get(Handle h) const { return Entry::Get(arena, h); }
 
   // The live entry for `key`, or end(). An expired one is removed on the way (lazy expiry,
   // Redis expireIfNeeded) and counted.
   Table::iterator Lookup(std::string_view key, Millis now) {
     auto it = table.find(key);
-    if (it != table.end() && now > it->p->deadline()) {
+    if (it != table.end() && now > Get(it->h)->deadline()) {
       Remove(it);
       ++*expired_total;
       return table.end();
@@ -37,62 +44,62 @@ struct Keyspace::Impl {
   }
 
   void Remove(Table::iterator it) {
-    Entry* e = it->p;
-    DropDeadline(e);
+    const Handle h = it->h;
+    DropDeadline(h);
     table.erase(it);
-    Free(e);
+    Free(h);
   }
 
   // Every entry is made and freed through these two, so entry_bytes stays exact (maxmemory).
-  Entry* New(std::string_view key, std::string_view value) {
-    Entry* e = Entry::Create(arena, key, value);
-    entry_bytes += e->AllocatedBytes();
-    return e;
+  Handle New(std::string_view key, std::string_view value) {
+    const Handle h = Entry::Create(arena, key, value);
+    entry_bytes += Get(h)->AllocatedBytes();
+    return h;
   }
-  void Free(Entry* e) {
-    entry_bytes -= e->AllocatedBytes();
-    Entry::Destroy(arena, e);
+  void Free(Handle h) {
+    entry_bytes -= Get(h)->AllocatedBytes();
+    Entry::Destroy(arena, h);
   }
 
-  void DropDeadline(Entry* e) {
+  void DropDeadline(Handle h) {
+    Entry* e = Get(h);
     if (e->deadline() == kNoDeadline) return;
-    wheel.Cancel(&e->hook);
+    wheel.Cancel(h);
     e->hook.deadline = kNoDeadline;
     --expires;
   }
 
   // Invariant: deadline != kNoDeadline <=> the hook is linked (in a slot or the due list).
-  void ApplyDeadline(Entry* e, Millis deadline) {
-    if (e->deadline() == deadline) return;
-    DropDeadline(e);
+  void ApplyDeadline(Handle h, Millis deadline) {
+    if (Get(h)->deadline() == deadline) return;
+    DropDeadline(h);
     if (deadline == kNoDeadline) return;
-    wheel.Schedule(&e->hook, deadline);
+    wheel.Schedule(h, deadline);
     ++expires;
   }
 
   void Insert(std::string_view key, std::string_view value, Millis deadline) {
-    Entry* e = New(key, value);
-    const bool inserted = table.insert(EntryRef{e}).second;
+    const Handle h = New(key, value);
+    const bool inserted = table.insert(EntryRef{h}).second;
     LOCKNODE_DCHECK(inserted);
     (void)inserted;
-    ApplyDeadline(e, deadline);
+    ApplyDeadline(h, deadline);
   }
 
   void Overwrite(Table::iterator it, std::string_view value, Millis deadline) {
-    Entry* e = it->p;
+    Handle h = it->h;
+    Entry* e = Get(h);
     if (e->value_len == value.size()) {
       // The common lock case (same-length tokens): no allocation, the hook stays put.
       e->SetValueSameLength(value);
     } else {
-      Entry* fresh = New(e->key(), value);
-      if (e->hook.linked()) {
-        wheel.Replace(&e->hook, &fresh->hook);  // O(1), keeps slot and deadline
-      }
-      it->p = fresh;  // same key, same hash: the table needs no rehash
-      Free(e);
-      e = fresh;
+      const Handle fresh = New(e->key(), value);
+      if (e->hook.linked()) wheel.Replace(h, fresh);  // O(1), keeps slot and deadline
+      it->h = fresh;  // same key, same hash: the table needs no rehash
+      Free(h);
+      h = fresh;
     }
-    ApplyDeadline(e, deadline);
+    ApplyDeadline(h, deadline);
   }
 
   // SetDeadline's rules for a live entry: a deadline <= now deletes (Redis checkAlreadyExpired
@@ -101,11 +108,11 @@ struct Keyspace::Impl {
     if (deadline != kNoDeadline && deadline <= now) {
       Remove(it);
     } else {
-      ApplyDeadline(it->p, deadline);
+      ApplyDeadline(it->h, deadline);
     }
   }
 
-  EntryArena arena;  // declared first: outlives the table and the wheel, which point into it
+  EntryArena arena;  // declared first: outlives the table and the wheel, which resolve through it
   TimingWheel wheel;
   Table table;
   size_t expires = 0;
@@ -120,7 +127,8 @@ Keyspace::~Keyspace() = default;
 std::optional<EntryView> Keyspace::Find(std::string_view key, Millis now) {
   auto it = impl_->Lookup(key, now);
   if (it == impl_->table.end()) return std::nullopt;
-  return EntryView{it->p->value(), it->p->deadline()};
+  const Entry* e = impl_->Get(it->h);
+  return EntryView{e->value(), e->deadline()};
 }
 
 bool Keyspace::Set(std::string_view key, std::string_view value, SetCond cond, TtlMode ttl,
@@ -140,7 +148,7 @@ bool Keyspace::Set(std::string_view key, std::string_view value, SetCond cond, T
   if (ttl == TtlMode::kAt) {
     new_deadline = deadline;
   } else if (ttl == TtlMode::kKeep && present) {
-    new_deadline = it->p->deadline();
+    new_deadline = impl_->Get(it->h)->deadline();
   }
   if (present) {
     impl_->Overwrite(it, value, new_deadline);
@@ -166,7 +174,7 @@ bool Keyspace::SetDeadline(std::string_view key, Millis deadline, Millis now) {
 
 bool Keyspace::CompareAndDelete(std::string_view key, std::string_view token, Millis now) {
   auto it = impl_->Lookup(key, now);
-  if (it == impl_->table.end() || it->p->value() != token) return false;
+  if (it == impl_->table.end() || impl_->Get(it->h)->value() != token) return false;
   impl_->Remove(it);
   return true;
 }
@@ -174,24 +182,24 @@ bool Keyspace::CompareAndDelete(std::string_view key, std::string_view token, Mi
 bool Keyspace::CompareAndSetDeadline(std::string_view key, std::string_view token, Millis deadline,
                                      Millis now) {
   auto it = impl_->Lookup(key, now);
-  if (it == impl_->table.end() || it->p->value() != token) return false;
+  if (it == impl_->table.end() || impl_->Get(it->h)->value() != token) return false;
   impl_->SetDeadlineLive(it, deadline, now);
   return true;
 }
 
 size_t Keyspace::ExpireDue(Millis now, size_t budget) {
   Impl& ks = *impl_;
-  return ks.wheel.Advance(now, budget, [&](WheelNode* node) {
+  return ks.wheel.Advance(now, budget, [&](Handle h) {
     // The wheel's "due" (deadline < now) is exactly the lazy check's "expired".
-    Entry* e = Entry::FromHook(node);
+    Entry* e = ks.Get(h);
     LOCKNODE_DCHECK(e->deadline() < now);
     auto it = ks.table.find(e->key());
-    LOCKNODE_DCHECK(it != ks.table.end() && it->p == e);
+    LOCKNODE_DCHECK(it != ks.table.end() && it->h == h);
     ks.table.erase(it);
     e->hook.deadline = kNoDeadline;
     --ks.expires;
     ++expired_total_;
-    ks.Free(e);
+    ks.Free(h);
   });
 }
 
@@ -199,7 +207,7 @@ std::optional<Millis> Keyspace::NextDeadline() const { return impl_->wheel.NextD
 
 void Keyspace::Clear() {
   impl_->wheel.Clear();
-  for (const EntryRef& r : impl_->table) Entry::Destroy(impl_->arena, r.p);
+  for (const EntryRef& r : impl_->table) Entry::Destroy(impl_->arena, r.h);
   impl_->table.clear();
   impl_->expires = 0;
   impl_->entry_bytes = 0;

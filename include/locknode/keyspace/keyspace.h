@@ -28,10 +28,14 @@ enum class TtlMode : uint8_t { kClear /*plain SET*/, kKeep /*KEEPTTL*/, kAt /*de
 // exact; the timing wheel only reclaims memory of keys nobody touches (ExpireDue). Deletes,
 // overwrites and persists cancel the key's wheel slot in O(1).
 //
-// Layout: one heap block per key (32-byte header with the wheel hook and deadline, then key and
-// value bytes) indexed by an open-addressing table of pointers, so rehashing never moves
-// entries. Keys and values are copied in; the caller's buffers are not retained. Every lookup is
-// O(1) expected (one hash of the key); `now` values must not go backwards.
+// Layout: one arena block per key (24-byte header with the wheel hook and deadline, then key and
+// value bytes; a key and value too big for the arena's 256-byte blocks live in a heap buffer the
+// block points to) named by a 32-bit handle, indexed by an open-addressing table of handles, so
+// rehashing never moves entries. A lock (~11-byte key, 36-byte token) costs a 72-byte block plus
+// ~5 bytes per table slot. The arena's handles cover just under 32 GiB of blocks; past that, as
+// when mmap fails, allocation throws std::bad_alloc. Keys and values are copied in; the caller's
+// buffers are not retained. Every lookup is O(1) expected (one hash of the key); `now` values
+// must not go backwards.
 class Keyspace {
  public:
   explicit Keyspace(Millis now);

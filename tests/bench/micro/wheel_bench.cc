@@ -17,18 +17,23 @@ namespace {
 constexpr Millis kStart = 1'000'000;
 
 // Schedule + Cancel of one node with `range` ms of TTL, against a wheel holding range(1) nodes.
+// Node i of an array registered with AddRange has handle first + i * kStride.
+constexpr Handle kStride = sizeof(WheelNode) / HandleSpace::kGranule;
+
 void BM_ScheduleCancel(benchmark::State& state) {
-  TimingWheel wheel(kStart);
-  std::vector<WheelNode> background(static_cast<size_t>(state.range(1)));
+  // Node 0 is the measured one, the rest are background.
+  std::vector<WheelNode> nodes(1 + static_cast<size_t>(state.range(1)));
+  HandleSpace space;
+  const Handle first = space.AddRange(nodes.data(), nodes.size() * sizeof(WheelNode));
+  TimingWheel wheel(kStart, space);
   std::mt19937_64 rng(1);
-  for (WheelNode& n : background) {
-    wheel.Schedule(&n, kStart + static_cast<Millis>(rng() % 60'000));
+  for (Handle i = 1; i < nodes.size(); ++i) {
+    wheel.Schedule(first + i * kStride, kStart + static_cast<Millis>(rng() % 60'000));
   }
-  WheelNode node;
   const Millis ttl = state.range(0);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(wheel.Schedule(&node, kStart + ttl));
-    wheel.Cancel(&node);
+    benchmark::DoNotOptimize(wheel.Schedule(first, kStart + ttl));
+    wheel.Cancel(first);
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -38,17 +43,19 @@ BENCHMARK(BM_ScheduleCancel)->Args({100, 0})->Args({30'000, 0})->Args({30'000, 1
 void BM_AdvanceAll(benchmark::State& state) {
   const auto n = static_cast<size_t>(state.range(0));
   std::vector<WheelNode> nodes(n);
+  HandleSpace space;
+  const Handle first = space.AddRange(nodes.data(), n * sizeof(WheelNode));
   std::mt19937_64 rng(2);
   for (auto _ : state) {
     state.PauseTiming();
-    TimingWheel wheel(kStart);
-    for (WheelNode& node : nodes) {
-      wheel.Schedule(&node, kStart + static_cast<Millis>(rng() % 10'000));
+    TimingWheel wheel(kStart, space);
+    for (Handle i = 0; i < n; ++i) {
+      wheel.Schedule(first + i * kStride, kStart + static_cast<Millis>(rng() % 10'000));
     }
     state.ResumeTiming();
     size_t fired = 0;
     for (Millis now = kStart; now <= kStart + 10'001; ++now) {
-      fired += wheel.Advance(now, SIZE_MAX, [](WheelNode*) {});
+      fired += wheel.Advance(now, SIZE_MAX, [](Handle) {});
     }
     benchmark::DoNotOptimize(fired);
   }

@@ -84,8 +84,10 @@ class KeyspaceModelTest : public ::testing::TestWithParam<uint32_t> {
     return k;
   }
   std::string RandomValue() {
-    // Mostly 36-byte tokens (in-place overwrite), sometimes other lengths (reallocation).
-    const size_t len = rng_() % 4 == 0 ? rng_() % 50 : 36;
+    // Mostly 36-byte tokens (in-place overwrite), sometimes other lengths (reallocation), a few
+    // on both sides of the arena's largest block (out-of-line bodies).
+    const uint64_t kind = rng_() % 16;
+    const size_t len = kind == 0 ? 200 + rng_() % 100 : kind < 4 ? rng_() % 50 : 36;
     std::string v(len, 'a');
     for (char& c : v) c = static_cast<char>('a' + rng_() % 3);  // collisions for CompareAnd*
     return v;

@@ -220,6 +220,24 @@ TEST_F(KeyspaceTest, BinaryKeysAndValues) {
   EXPECT_EQ(ks_.size(), 2u);
 }
 
+// used_bytes (what maxmemory limits) follows each entry's block exactly: a lock (12-byte key,
+// 36-byte token) is one 72-byte block, a value past the arena's small blocks costs a 32-byte stub
+// plus key and value bytes, and reallocation and reclamation give it all back.
+TEST_F(KeyspaceTest, UsedBytesFollowsEntries) {
+  Set("other", "v");
+  const size_t base = ks_.used_bytes();
+  const std::string key = "lock:1234567";
+  EXPECT_TRUE(Set(key, std::string(36, 't'), SetCond::kIfAbsent, TtlMode::kAt, kT + 10));
+  EXPECT_EQ(ks_.used_bytes() - base, 72u);
+  Set(key, std::string(5000, 'v'), SetCond::kAlways, TtlMode::kKeep);  // out of line
+  EXPECT_EQ(ks_.used_bytes() - base, 32u + key.size() + 5000u);
+  EXPECT_EQ(Get(key), std::string(5000, 'v'));
+  Set(key, std::string(36, 'u'), SetCond::kAlways, TtlMode::kKeep);  // inline again
+  EXPECT_EQ(ks_.used_bytes() - base, 72u);
+  EXPECT_EQ(ks_.ExpireDue(kT + 11, 10), 1u);
+  EXPECT_EQ(ks_.used_bytes(), base);
+}
+
 TEST_F(KeyspaceTest, ClearDropsEverything) {
   Set("a", "1", SetCond::kAlways, TtlMode::kAt, kT + 5);
   Set("b", "2");

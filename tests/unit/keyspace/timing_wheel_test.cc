@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <optional>
 #include <random>
 #include <set>
@@ -15,103 +14,127 @@ namespace {
 
 constexpr Millis kStart = 1'000'000;
 
+// The tests' nodes: one array registered in its own HandleSpace, so node i's handle is
+// first + i * kStride (consecutive regions cover consecutive handles).
+class Nodes {
+ public:
+  explicit Nodes(size_t n)
+      : nodes_(n), first_(space_.AddRange(nodes_.data(), n * sizeof(WheelNode))) {}
+  const HandleSpace& space() const { return space_; }
+  size_t size() const { return nodes_.size(); }
+  Handle h(size_t i) const { return first_ + static_cast<Handle>(i * kStride); }
+  size_t index(Handle h) const { return (h - first_) / kStride; }
+  WheelNode& operator[](size_t i) { return nodes_[i]; }
+  WheelNode& at(Handle h) { return nodes_[index(h)]; }
+
+ private:
+  static constexpr size_t kStride = sizeof(WheelNode) / HandleSpace::kGranule;
+  HandleSpace space_;
+  std::vector<WheelNode> nodes_;
+  Handle first_;
+};
+
 TEST(TimingWheelTest, EmptyWheelHasNoDeadline) {
-  TimingWheel wheel(kStart);
+  HandleSpace space;
+  TimingWheel wheel(kStart, space);
   EXPECT_EQ(wheel.NextDeadline(), std::nullopt);
   EXPECT_EQ(wheel.size(), 0u);
-  EXPECT_EQ(wheel.Advance(kStart + (Millis{1} << 40), 10, [](WheelNode*) { FAIL(); }), 0u);
+  EXPECT_EQ(wheel.Advance(kStart + (Millis{1} << 40), 10, [](Handle) { FAIL(); }), 0u);
 }
 
 TEST(TimingWheelTest, DueStrictlyAfterDeadline) {
-  TimingWheel wheel(kStart);
-  WheelNode node;
-  EXPECT_TRUE(wheel.Schedule(&node, kStart + 100));
-  EXPECT_TRUE(node.linked());
+  Nodes nodes(1);
+  TimingWheel wheel(kStart, nodes.space());
+  EXPECT_TRUE(wheel.Schedule(nodes.h(0), kStart + 100));
+  EXPECT_TRUE(nodes[0].linked());
   EXPECT_EQ(wheel.NextDeadline(), kStart + 100);  // level 0: exact
   int fired = 0;
-  auto count = [&](WheelNode* n) {
-    EXPECT_EQ(n, &node);
-    EXPECT_FALSE(n->linked());
+  auto count = [&](Handle h) {
+    EXPECT_EQ(h, nodes.h(0));
+    EXPECT_FALSE(nodes.at(h).linked());
     ++fired;
   };
   EXPECT_EQ(wheel.Advance(kStart + 100, 10, count), 0u);  // now == deadline: not due
   EXPECT_EQ(wheel.Advance(kStart + 101, 10, count), 1u);
   EXPECT_EQ(fired, 1);
-  EXPECT_EQ(node.deadline, kStart + 100);  // left for the owner
+  EXPECT_EQ(nodes[0].deadline, kStart + 100);  // left for the owner
   EXPECT_EQ(wheel.size(), 0u);
   EXPECT_EQ(wheel.NextDeadline(), std::nullopt);
 }
 
 TEST(TimingWheelTest, PastDeadlineIsDueAtNextAdvance) {
-  TimingWheel wheel(kStart);
-  WheelNode a;
-  WheelNode b;
-  EXPECT_TRUE(wheel.Schedule(&a, kStart - 50));
-  EXPECT_TRUE(wheel.Schedule(&b, kStart - 5000));  // earlier still: moves the deadline
+  Nodes nodes(2);
+  TimingWheel wheel(kStart, nodes.space());
+  EXPECT_TRUE(wheel.Schedule(nodes.h(0), kStart - 50));
+  EXPECT_TRUE(wheel.Schedule(nodes.h(1), kStart - 5000));  // earlier still: moves the deadline
   EXPECT_EQ(wheel.NextDeadline(), kStart - 5000);
-  EXPECT_EQ(wheel.Advance(kStart, 10, [](WheelNode*) {}), 2u);
+  EXPECT_EQ(wheel.Advance(kStart, 10, [](Handle) {}), 2u);
 }
 
 TEST(TimingWheelTest, ScheduleReportsEarliestMovedEarlier) {
-  TimingWheel wheel(kStart);
-  WheelNode a;
-  WheelNode b;
-  WheelNode c;
-  EXPECT_TRUE(wheel.Schedule(&a, kStart + 10));
-  EXPECT_FALSE(wheel.Schedule(&b, kStart + 20));
-  EXPECT_TRUE(wheel.Schedule(&c, kStart + 5));
-  wheel.Cancel(&c);
-  wheel.Cancel(&c);  // idempotent
-  EXPECT_FALSE(c.linked());
+  Nodes nodes(3);
+  TimingWheel wheel(kStart, nodes.space());
+  EXPECT_TRUE(wheel.Schedule(nodes.h(0), kStart + 10));
+  EXPECT_FALSE(wheel.Schedule(nodes.h(1), kStart + 20));
+  EXPECT_TRUE(wheel.Schedule(nodes.h(2), kStart + 5));
+  wheel.Cancel(nodes.h(2));
+  wheel.Cancel(nodes.h(2));  // idempotent
+  EXPECT_FALSE(nodes[2].linked());
   EXPECT_EQ(wheel.NextDeadline(), kStart + 10);
   EXPECT_EQ(wheel.size(), 2u);
 }
 
+// Replace at every position of a list (first, middle, last, alone): the list stays intact.
 TEST(TimingWheelTest, ReplaceTakesOverSlotAndDeadline) {
-  TimingWheel wheel(kStart);
-  WheelNode a;
-  WheelNode b;
-  wheel.Schedule(&a, kStart + 70'000);
-  wheel.Replace(&a, &b);
-  EXPECT_FALSE(a.linked());
-  EXPECT_TRUE(b.linked());
-  EXPECT_EQ(b.deadline, kStart + 70'000);
-  std::vector<WheelNode*> got;
-  wheel.Advance(kStart + 70'001, 10, [&](WheelNode* n) { got.push_back(n); });
-  EXPECT_EQ(got, std::vector<WheelNode*>{&b});
+  Nodes nodes(8);
+  TimingWheel wheel(kStart, nodes.space());
+  for (size_t i = 0; i < 3; ++i) wheel.Schedule(nodes.h(i), kStart + 70'000);  // one slot
+  wheel.Schedule(nodes.h(3), kStart + 90'000'000);                             // alone
+  for (size_t i = 0; i < 4; ++i) {
+    wheel.Replace(nodes.h(i), nodes.h(i + 4));
+    EXPECT_FALSE(nodes[i].linked());
+    EXPECT_TRUE(nodes[i + 4].linked());
+    EXPECT_EQ(nodes[i + 4].deadline, nodes[i].deadline);
+  }
+  EXPECT_EQ(wheel.size(), 4u);
+  std::set<size_t> got;
+  wheel.Advance(kStart + 70'001, 10, [&](Handle h) { got.insert(nodes.index(h)); });
+  EXPECT_EQ(got, (std::set<size_t>{4, 5, 6}));
+  wheel.Advance(kStart + 90'000'001, 10, [&](Handle h) { got.insert(nodes.index(h)); });
+  EXPECT_EQ(got, (std::set<size_t>{4, 5, 6, 7}));
 }
 
 TEST(TimingWheelTest, ClearUnlinksEverything) {
-  TimingWheel wheel(kStart);
-  std::vector<WheelNode> nodes(100);
+  Nodes nodes(100);
+  TimingWheel wheel(kStart, nodes.space());
   for (size_t i = 0; i < nodes.size(); ++i) {
-    wheel.Schedule(&nodes[i], kStart - 10 + static_cast<Millis>(i) * 1'000'003);
+    wheel.Schedule(nodes.h(i), kStart - 10 + static_cast<Millis>(i) * 1'000'003);
   }
   wheel.Clear();
   EXPECT_EQ(wheel.size(), 0u);
   EXPECT_EQ(wheel.NextDeadline(), std::nullopt);
-  for (const WheelNode& n : nodes) EXPECT_FALSE(n.linked());
-  EXPECT_EQ(wheel.Advance(kStart + (Millis{1} << 36), 1000, [](WheelNode*) { FAIL(); }), 0u);
+  for (size_t i = 0; i < nodes.size(); ++i) EXPECT_FALSE(nodes[i].linked());
+  EXPECT_EQ(wheel.Advance(kStart + (Millis{1} << 36), 1000, [](Handle) { FAIL(); }), 0u);
 }
 
 // The owner's loop (an ExpiryDriver with a perfectly punctual OS timer): sleep until
 // NextDeadline()+1, advance, repeat. Every node must fire exactly at deadline+1, including
 // ones parked past the 2^32 ms range, and the number of wake-ups must not depend on the gap.
 TEST(TimingWheelTest, DriverLoopFiresExactlyOnTimeAcrossAllLevels) {
-  TimingWheel wheel(kStart);
   const std::vector<Millis> offsets = {
       0,          1,          255,     256,         65'535,          65'536,
       16'777'215, 16'777'216, 1 << 30, (1LL << 32), (1LL << 32) + 7, (1LL << 35) + 3};
-  std::vector<WheelNode> nodes(offsets.size());
-  for (size_t i = 0; i < nodes.size(); ++i) wheel.Schedule(&nodes[i], kStart + offsets[i]);
+  Nodes nodes(offsets.size());
+  TimingWheel wheel(kStart, nodes.space());
+  for (size_t i = 0; i < nodes.size(); ++i) wheel.Schedule(nodes.h(i), kStart + offsets[i]);
   Millis now = kStart;
   size_t wakeups = 0;
   size_t fired = 0;
   while (std::optional<Millis> next = wheel.NextDeadline()) {
     ASSERT_LT(++wakeups, 200u);  // a ticking wheel would need ~2^35 wake-ups
     now = std::max(now, *next + 1);
-    wheel.Advance(now, 1000, [&](WheelNode* n) {
-      EXPECT_EQ(n->deadline + 1, now);
+    wheel.Advance(now, 1000, [&](Handle h) {
+      EXPECT_EQ(nodes.at(h).deadline + 1, now);
       ++fired;
     });
   }
@@ -119,32 +142,29 @@ TEST(TimingWheelTest, DriverLoopFiresExactlyOnTimeAcrossAllLevels) {
 }
 
 TEST(TimingWheelTest, CallbackMayFreeCancelAndSchedule) {
-  TimingWheel wheel(kStart);
-  std::vector<std::unique_ptr<WheelNode>> nodes;
-  for (int i = 0; i < 50; ++i) {
-    nodes.push_back(std::make_unique<WheelNode>());
-    wheel.Schedule(nodes.back().get(), kStart + i % 3);
-  }
-  WheelNode late;
-  std::set<WheelNode*> seen;
-  const size_t n = wheel.Advance(kStart + 10, 1000, [&](WheelNode* node) {
-    EXPECT_TRUE(seen.insert(node).second);
-    for (auto& p : nodes) {
-      if (p.get() == node) p.reset();  // the owner frees the handed-over node
-    }
+  Nodes nodes(51);
+  const size_t late = 50;
+  TimingWheel wheel(kStart, nodes.space());
+  for (size_t i = 0; i < late; ++i) wheel.Schedule(nodes.h(i), kStart + static_cast<Millis>(i % 3));
+  std::set<size_t> seen;
+  const size_t n = wheel.Advance(kStart + 10, 1000, [&](Handle h) {
+    EXPECT_TRUE(seen.insert(nodes.index(h)).second);
+    // The owner frees the handed-over node: scribble over it, so a wheel that still read its
+    // links would follow garbage.
+    nodes.at(h) = WheelNode{0xA5A5A5A5, 0xA5A5A5A5, 0};
     // Cancel some other still-linked node, and schedule one more past-due node once.
-    for (auto& p : nodes) {
-      if (p && p->linked()) {
-        wheel.Cancel(p.get());
+    for (size_t i = 0; i < late; ++i) {
+      if (!seen.count(i) && nodes[i].linked()) {
+        wheel.Cancel(nodes.h(i));
         break;
       }
     }
-    if (!late.linked() && seen.size() == 1) wheel.Schedule(&late, kStart);
+    if (!nodes[late].linked() && seen.size() == 1) wheel.Schedule(nodes.h(late), kStart);
   });
   EXPECT_EQ(wheel.size(), 0u);
   EXPECT_EQ(n, seen.size());
   EXPECT_GE(n, 25u);  // about half were cancelled by callbacks; `late` was handed over too
-  EXPECT_TRUE(seen.count(&late));
+  EXPECT_TRUE(seen.count(late));
 }
 
 // Property test against a naive model: thousands of random operations under a manual clock.
@@ -180,15 +200,15 @@ Millis RandomJump(std::mt19937_64& rng) {
 TEST_P(WheelModelTest, MatchesMultimapModel) {
   std::mt19937_64 rng(GetParam());
   const Millis origin = kStart + static_cast<Millis>(rng() % 100'000);
-  TimingWheel wheel(origin);
-  std::vector<WheelNode> nodes(400);
-  std::multimap<Millis, WheelNode*> model;
-  std::map<WheelNode*, std::multimap<Millis, WheelNode*>::iterator> where;
+  Nodes nodes(400);
+  TimingWheel wheel(origin, nodes.space());
+  std::multimap<Millis, Handle> model;
+  std::map<Handle, std::multimap<Millis, Handle>::iterator> where;
   Millis now = origin;
   for (int op = 0; op < 6000; ++op) {
     const uint64_t kind = rng() % 10;
-    WheelNode* node = &nodes[rng() % nodes.size()];
-    if (kind < 5 && !node->linked()) {
+    const Handle node = nodes.h(rng() % nodes.size());
+    if (kind < 5 && !nodes.at(node).linked()) {
       const Millis deadline = now + RandomOffset(rng);
       const std::optional<Millis> before = wheel.NextDeadline();
       const bool earlier = wheel.Schedule(node, deadline);
@@ -196,7 +216,7 @@ TEST_P(WheelModelTest, MatchesMultimapModel) {
       EXPECT_EQ(earlier, !before.has_value() || *after < *before);
       where[node] = model.emplace(deadline, node);
     } else if (kind < 7) {
-      EXPECT_EQ(node->linked(), where.count(node) == 1);
+      EXPECT_EQ(nodes.at(node).linked(), where.count(node) == 1);
       wheel.Cancel(node);
       if (auto it = where.find(node); it != where.end()) {
         model.erase(it->second);
@@ -206,12 +226,13 @@ TEST_P(WheelModelTest, MatchesMultimapModel) {
       now += RandomJump(rng);
       const size_t budget = rng() % 4 == 0 ? SIZE_MAX : rng() % 20;
       const auto due = static_cast<size_t>(std::distance(model.begin(), model.lower_bound(now)));
-      const size_t handed = wheel.Advance(now, budget, [&](WheelNode* n) {
-        ASSERT_FALSE(n->linked());
-        auto it = where.find(n);
+      const size_t handed = wheel.Advance(now, budget, [&](Handle h) {
+        const WheelNode& n = nodes.at(h);
+        ASSERT_FALSE(n.linked());
+        auto it = where.find(h);
         ASSERT_NE(it, where.end()) << "handed over twice or never scheduled";
-        EXPECT_LT(n->deadline, now) << "handed over before its deadline passed";
-        EXPECT_EQ(it->second->first, n->deadline);
+        EXPECT_LT(n.deadline, now) << "handed over before its deadline passed";
+        EXPECT_EQ(it->second->first, n.deadline);
         model.erase(it->second);
         where.erase(it);
       });
@@ -227,7 +248,7 @@ TEST_P(WheelModelTest, MatchesMultimapModel) {
   }
   // Drain: a far jump with an unlimited budget hands over everything left.
   now += Millis{1} << 40;
-  wheel.Advance(now, SIZE_MAX, [&](WheelNode* n) { EXPECT_EQ(where.erase(n), 1u); });
+  wheel.Advance(now, SIZE_MAX, [&](Handle h) { EXPECT_EQ(where.erase(h), 1u); });
   EXPECT_TRUE(where.empty());
   EXPECT_EQ(wheel.size(), 0u);
 }
