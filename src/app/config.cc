@@ -90,6 +90,9 @@ void AddOptions(CLI::App& cli, Config* c, CliRequest* request) {
   cli.add_option("--port-file", c->port_file, "Write the bound port to this file");
   cli.add_option("--maxclients", c->maxclients, "Maximum simultaneous clients")
       ->capture_default_str();
+  cli.add_option("--io-uring", c->io_uring,
+                 "Batch plain-TCP recv/send through io_uring where the kernel allows it")
+      ->capture_default_str();
   cli.add_option("--timeout", c->timeout, "Close clients idle this many seconds; 0 = never")
       ->capture_default_str();
   cli.add_option("--requirepass", c->requirepass, "Password clients must AUTH with");

@@ -1,10 +1,13 @@
 #include "locknode/net/poller.h"
 
 #include <cerrno>
+#include <sys/socket.h>
 #include <system_error>
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
+
+#include "net/uring_batch.h"
 
 namespace locknode::net {
 
@@ -20,7 +23,10 @@ int CreateEpoll() {
 
 }  // namespace
 
-Poller::Poller(asio::io_context& io) : io_(io), epoll_(io, CreateEpoll()) {}
+Poller::Poller(asio::io_context& io, bool use_io_uring) : io_(io), epoll_(io, CreateEpoll()) {
+  calls_.reserve(kMaxEvents);
+  if (use_io_uring) uring_ = UringBatch::Create(kMaxEvents, &uring_refusal_);
+}
 
 Poller::~Poller() = default;
 
@@ -59,6 +65,9 @@ void Poller::Remove(int fd, PolledSocket* socket) {
   for (PolledSocket*& queued : flush_) {
     if (queued == socket) queued = nullptr;
   }
+  for (Call& call : calls_) {
+    if (call.socket == socket) call.socket = nullptr;
+  }
 }
 
 void Poller::QueueFlush(PolledSocket* socket) {
@@ -68,7 +77,9 @@ void Poller::QueueFlush(PolledSocket* socket) {
   flush_posted_ = true;
   asio::post(io_, [this] {
     flush_posted_ = false;
-    if (!in_pass_) FlushQueued();
+    in_pass_ = true;  // what the flush queues joins this round
+    FlushQueued();
+    in_pass_ = false;
   });
 }
 
@@ -90,13 +101,18 @@ void Poller::RunPass() {
   } while (n < 0 && errno == EINTR);
   ++passes_;
   in_pass_ = true;
+  // Every ready socket first says what it wants; the reads are then made together.
   pass_size_ = n > 0 ? n : 0;
+  calls_.clear();
   for (pass_cursor_ = 0; pass_cursor_ < pass_size_; ++pass_cursor_) {
     auto* socket = static_cast<PolledSocket*>(events_[pass_cursor_].data.ptr);
-    if (socket != nullptr) socket->OnReady(events_[pass_cursor_].events);
+    if (socket == nullptr) continue;
+    const asio::mutable_buffer want = socket->OnReady(events_[pass_cursor_].events);
+    if (want.size() > 0) calls_.push_back({socket, want.data(), want.size()});
   }
   pass_cursor_ = -1;
   pass_size_ = 0;
+  RunCalls(/*send=*/false);
   FlushQueued();
   in_pass_ = false;
   if (n == kMaxEvents) {
@@ -108,14 +124,62 @@ void Poller::RunPass() {
 }
 
 void Poller::FlushQueued() {
-  // OnFlush may queue more (a completed write resumes a paused client): index, not iterators.
-  for (size_t i = 0; i < flush_.size(); ++i) {
-    if (PolledSocket* socket = flush_[i]) {
-      flush_[i] = nullptr;
-      socket->OnFlush();
+  // A completed send may queue another (a paused client resumes): round after round.
+  while (!flush_.empty()) {
+    calls_.clear();
+    for (PolledSocket* socket : flush_) {
+      if (socket == nullptr) continue;
+      const asio::const_buffer unsent = socket->Unsent();
+      if (unsent.size() > 0) {
+        calls_.push_back({socket, const_cast<void*>(unsent.data()), unsent.size()});
+      }
     }
+    flush_.clear();
+    RunCalls(/*send=*/true);
   }
-  flush_.clear();
+}
+
+void Poller::RunCalls(bool send) {
+  // Results are handed over by index, re-reading calls_[i].socket each time: a handler may
+  // remove a socket whose result is still to come (Remove nulls it).
+  auto deliver = [this, send](size_t i, ssize_t result) {
+    PolledSocket* socket = std::exchange(calls_[i].socket, nullptr);
+    if (socket == nullptr) return;
+    if (send) {
+      socket->OnSent(result);
+    } else {
+      socket->OnReceived(result);
+    }
+  };
+  if (!uring_) {
+    for (size_t i = 0; i < calls_.size(); ++i) {
+      const Call& c = calls_[i];
+      if (c.socket == nullptr) continue;
+      const int fd = c.socket->descriptor();
+      const ssize_t r =
+          send ? ::send(fd, c.data, c.size, MSG_NOSIGNAL) : ::recv(fd, c.data, c.size, 0);
+      deliver(i, r < 0 ? -errno : r);
+    }
+    return;
+  }
+  // Chunks of the ring's size, each submitted before any of its results is handed over, so no
+  // queued call can name a descriptor that a handler has closed since.
+  for (size_t begin = 0; begin < calls_.size();) {
+    size_t end = begin;
+    for (; end < calls_.size() && uring_->queued() < uring_->capacity(); ++end) {
+      const Call& c = calls_[end];
+      if (c.socket == nullptr) continue;
+      const int fd = c.socket->descriptor();
+      const auto tag = static_cast<uint32_t>(end);
+      if (send) {
+        uring_->PrepSend(fd, c.data, c.size, tag);
+      } else {
+        uring_->PrepRecv(fd, c.data, c.size, tag);
+      }
+    }
+    uring_->Run([&](uint32_t tag, int32_t result) { deliver(tag, result); });
+    begin = end;
+  }
 }
 
 }  // namespace locknode::net

@@ -18,7 +18,7 @@ Server::Server(asio::io_context& io, const Config& config, const Clock& clock)
     : io_(io),
       config_(config),
       clock_(clock),
-      poller_(io),
+      poller_(io, config.io_uring),
       idle_timer_(io),
       output_limits_(OutputLimits::FromConfig(config)) {
   limits_.max_bulk_len = config.proto_max_bulk_len;
@@ -34,6 +34,14 @@ void Server::Start(command::Dispatcher& dispatcher) {
   dispatcher_ = &dispatcher;
   expiry_.emplace(io_, dispatcher.shard().keyspace(), clock_);
   poller_.Start();
+  if (poller_.io_uring_active()) {
+    spdlog::info("client I/O: epoll, recv/send batched through io_uring");
+  } else if (config_.io_uring) {
+    spdlog::info("client I/O: epoll, one system call per recv/send ({})",
+                 poller_.io_uring_refusal());
+  } else {
+    spdlog::info("client I/O: epoll, one system call per recv/send (io-uring no)");
+  }
   for (Listener& listener : listeners_) Accept(listener);
   if (SweepNeeded()) ScheduleSweep();
 }

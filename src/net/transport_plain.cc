@@ -1,4 +1,5 @@
-// Transport's plain-TCP path: one recv when epoll reports bytes, one send per pass (poller.h).
+// Transport's plain-TCP path: the Poller receives when epoll reports bytes and sends at the end
+// of its pass (poller.h); this side keeps the handlers, the buffers and the epoll interest.
 #include <cerrno>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -45,23 +46,28 @@ void Transport::StartPlainWrite(asio::const_buffer buffer, IoHandler handler) {
   write_buffer_ = buffer;
   written_ = 0;
   write_handler_ = std::move(handler);
+  if (fd_ < 0 || buffer.size() == 0) {  // nothing will ever be sent: complete later
+    const error_code ec = fd_ < 0 ? error_code(asio::error::bad_descriptor) : error_code();
+    asio::post(socket_.get_executor(), [h = write_handler_.Take(), ec]() mutable { h(ec, 0); });
+    return;
+  }
   if (!flush_queued_) {
     flush_queued_ = true;
     poller_.QueueFlush(this);
   }
 }
 
-void Transport::OnReady(uint32_t events) {
+asio::mutable_buffer Transport::OnReady(uint32_t events) {
   const bool failed = (events & (EPOLLERR | EPOLLHUP)) != 0;
-  // One completion per call (the handler may destroy *this). Level-triggered epoll reports
-  // whatever is left again in the next pass.
   if (write_waiting_ && ((events & EPOLLOUT) != 0 || failed)) {
+    // One completion per call (the handler may destroy *this). Level-triggered epoll reports
+    // a waiting read again in the next pass.
     ContinueWrite();
-    return;
+    return {};
   }
   if (read_handler_ && ((events & EPOLLIN) != 0 || failed)) {
-    Read();
-    return;
+    LOCKNODE_DCHECK(read_buffer_.size() > 0);
+    return read_buffer_;  // the Poller receives, batched, and calls OnReceived
   }
   // Ready for something nobody waits for any more (a paused or closing client): stop asking.
   UpdateInterest();
@@ -70,22 +76,38 @@ void Transport::OnReady(uint32_t events) {
     poller_.Remove(fd_, this);
     registered_ = false;
   }
+  return {};
 }
 
-void Transport::OnFlush() {
-  flush_queued_ = false;
-  if (write_handler_ && !write_waiting_) ContinueWrite();
-}
-
-void Transport::Read() {
-  const ssize_t n = ::recv(fd_, read_buffer_.data(), read_buffer_.size(), 0);
-  if (n < 0 && (WouldBlock(errno) || errno == EINTR)) return;  // spurious: wait again
-  if (n > 0) {
-    Complete(read_handler_, error_code(), static_cast<size_t>(n));
-  } else if (n == 0) {
+void Transport::OnReceived(ssize_t result) {
+  if (!read_handler_) return;
+  if (result == -EAGAIN || result == -EWOULDBLOCK || result == -EINTR) return;  // wait again
+  if (result > 0) {
+    Complete(read_handler_, error_code(), static_cast<size_t>(result));
+  } else if (result == 0) {
     Complete(read_handler_, asio::error::eof, 0);
   } else {
-    Complete(read_handler_, error_code(errno, asio::error::get_system_category()), 0);
+    Complete(read_handler_,
+             error_code(static_cast<int>(-result), asio::error::get_system_category()), 0);
+  }
+}
+
+asio::const_buffer Transport::Unsent() {
+  flush_queued_ = false;
+  if (!write_handler_ || write_waiting_) return {};
+  return asio::buffer(write_buffer_ + written_);
+}
+
+void Transport::OnSent(ssize_t result) {
+  if (!write_handler_) return;
+  if (result > 0) written_ += static_cast<size_t>(result);
+  if (written_ == write_buffer_.size()) {
+    Complete(write_handler_, error_code(), written_);
+  } else if (result >= 0 || result == -EAGAIN || result == -EWOULDBLOCK || result == -EINTR) {
+    ContinueWrite();  // a short send: the rest goes out as the reader makes room
+  } else {
+    Complete(write_handler_,
+             error_code(static_cast<int>(-result), asio::error::get_system_category()), written_);
   }
 }
 

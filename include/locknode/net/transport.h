@@ -21,11 +21,11 @@ namespace locknode::net {
 // (ssl::stream) over an Asio socket.
 //
 // Plain TCP leaves Asio's reactor at construction (the descriptor is released to the Poller):
-// a read waits for epoll to report bytes and then makes one recv; a write is queued and sent at
-// the end of the Poller's pass, together with every other reply of that pass. Neither
-// allocates (handlers are held inline, IoHandler). TLS keeps Asio's path, whose OpenSSL state
-// is allocated only for connections accepted on the tls-port. Each I/O call picks its path
-// with one well-predicted branch on a pointer.
+// a read waits for epoll to report bytes, and the Poller receives them with the other ready
+// sockets of its pass; a write is queued and sent at the end of the pass, together with every
+// other reply of that pass. Neither allocates (handlers are held inline, IoHandler). TLS keeps
+// Asio's path, whose OpenSSL state is allocated only for connections accepted on the tls-port. Each
+// I/O call picks its path with one well-predicted branch on a pointer.
 //
 // Handlers are never invoked from inside the call that starts the operation, and run on the
 // io_context's thread, as with Asio. After Close() pending handlers complete with
@@ -93,9 +93,12 @@ class Transport final : private PolledSocket {
   // The plain path (transport_plain.cc).
   void StartPlainRead(boost::asio::mutable_buffer buffer, IoHandler handler);
   void StartPlainWrite(boost::asio::const_buffer buffer, IoHandler handler);
-  void OnReady(uint32_t events) override;
-  void OnFlush() override;
-  void Read();
+  int descriptor() const override { return fd_; }
+  boost::asio::mutable_buffer OnReady(uint32_t events) override;
+  void OnReceived(ssize_t result) override;
+  boost::asio::const_buffer Unsent() override;
+  void OnSent(ssize_t result) override;
+  // Sends the rest itself, waiting for EPOLLOUT when the socket is full (a slow reader).
   void ContinueWrite();
   // Registers what the pending operations wait for: EPOLLIN for a read, EPOLLOUT for a write
   // the socket did not take at once.

@@ -29,11 +29,20 @@ struct Pair {
   tcp::socket client;
 };
 
-class TransportPlainTest : public ::testing::Test {
+// Each test runs twice: socket calls one by one, and batched through io_uring (skipped where
+// the kernel refuses io_uring, with the reason).
+class TransportPlainTest : public ::testing::TestWithParam<bool> {
  protected:
   TransportPlainTest()
-      : poller_(io_), acceptor_(io_, tcp::endpoint(asio::ip::address_v4::loopback(), 0)) {
+      : poller_(io_, GetParam()),
+        acceptor_(io_, tcp::endpoint(asio::ip::address_v4::loopback(), 0)) {
     poller_.Start();
+  }
+
+  void SetUp() override {
+    if (GetParam() && !poller_.io_uring_active()) {
+      GTEST_SKIP() << "io_uring refused here: " << poller_.io_uring_refusal();
+    }
   }
 
   Pair Connect() {
@@ -71,7 +80,7 @@ struct ReadLoop {
   }
 };
 
-TEST_F(TransportPlainTest, ReadCompletesOnlyWhenBytesArriveThenEof) {
+TEST_P(TransportPlainTest, ReadCompletesOnlyWhenBytesArriveThenEof) {
   Pair p = Connect();
   ReadLoop loop{p.server.get(), {}, {}};
   loop.Start();
@@ -90,7 +99,7 @@ TEST_F(TransportPlainTest, ReadCompletesOnlyWhenBytesArriveThenEof) {
   p.server->Close();
 }
 
-TEST_F(TransportPlainTest, WriteWaitsForASlowReaderAndDeliversEverything) {
+TEST_P(TransportPlainTest, WriteWaitsForASlowReaderAndDeliversEverything) {
   Pair p = Connect();
   // Far more than the loopback socket buffers hold, so the send must wait for EPOLLOUT.
   const std::string big(16 << 20, 'x');
@@ -122,7 +131,7 @@ TEST_F(TransportPlainTest, WriteWaitsForASlowReaderAndDeliversEverything) {
   p.server->Close();
 }
 
-TEST_F(TransportPlainTest, RepliesOfOnePassLeaveAfterEveryReadyClientWasRead) {
+TEST_P(TransportPlainTest, RepliesOfOnePassLeaveAfterEveryReadyClientWasRead) {
   // Two clients ready in one pass: both reads complete before either reply is sent, which is
   // what lets the peer wake once for a burst (poller.h).
   Pair a = Connect();
@@ -178,7 +187,7 @@ struct Killer {
   }
 };
 
-TEST_F(TransportPlainTest, CloseDuringAPassAbortsTheOtherClientsPendingRead) {
+TEST_P(TransportPlainTest, CloseDuringAPassAbortsTheOtherClientsPendingRead) {
   // Client a's read handler closes b (CLIENT KILL from a's batch) while b's bytes wait in the
   // same pass: b must see operation_aborted, never a read from a closed descriptor.
   Pair a = Connect();
@@ -202,7 +211,7 @@ TEST_F(TransportPlainTest, CloseDuringAPassAbortsTheOtherClientsPendingRead) {
   b.server->Close();
 }
 
-TEST_F(TransportPlainTest, PeerHangUpWithNoOperationPendingDoesNotSpin) {
+TEST_P(TransportPlainTest, PeerHangUpWithNoOperationPendingDoesNotSpin) {
   Pair p = Connect();
   char buf[16];
   bool read_done = false;
@@ -225,7 +234,7 @@ TEST_F(TransportPlainTest, PeerHangUpWithNoOperationPendingDoesNotSpin) {
   p.server->Close();
 }
 
-TEST_F(TransportPlainTest, CloseAbortsPendingOperationsLater) {
+TEST_P(TransportPlainTest, CloseAbortsPendingOperationsLater) {
   Pair p = Connect();
   char buf[16];
   error_code read_ec;
@@ -240,6 +249,11 @@ TEST_F(TransportPlainTest, CloseAbortsPendingOperationsLater) {
   EXPECT_TRUE(called);
   EXPECT_EQ(read_ec, asio::error::operation_aborted);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, TransportPlainTest, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? std::string("IoUring") : std::string("Syscalls");
+                         });
 
 }  // namespace
 }  // namespace locknode::net
