@@ -81,14 +81,14 @@ def wait_ping(port, deadline=10.0):
 
 
 class Server:
-    def __init__(self, kind, locknode, tmp, server_cpu):
+    def __init__(self, kind, locknode, tmp, server_cpu, locknode_args=()):
         self.kind = kind
         if kind == "locknode":
             port_file = os.path.join(tmp, "locknode.port")
             if os.path.exists(port_file):
                 os.unlink(port_file)
             cmd = ["taskset", "-c", server_cpu, locknode, "--port", "0", "--port-file", port_file,
-                   "--loglevel", "warn", "--maxclients", "10100"]
+                   "--loglevel", "warn", "--maxclients", "10100", *locknode_args]
             self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
                                          stderr=open(os.path.join(tmp, "locknode.log"), "a"))
             end = time.time() + 10
@@ -183,6 +183,9 @@ def main():
     ap.add_argument("--micro", action="store_true", help="also run the Google Benchmark binaries")
     ap.add_argument("--server-cpu", default="0")
     ap.add_argument("--gen-cpu", default="1")
+    ap.add_argument("--locknode-arg", action="append", default=[],
+                    help="extra locknode option, repeatable (e.g. --locknode-arg=--io-uring=no "
+                         "for what a container with the default seccomp profile gets)")
     a = ap.parse_args()
 
     locknode = os.path.join(a.build, "locknode")
@@ -210,7 +213,7 @@ def main():
             for w in names:
                 args = WORKLOADS[w].format(**params).split() + common
                 for kind in ("locknode", "redis"):  # A then B
-                    server = Server(kind, locknode, tmp, a.server_cpu)
+                    server = Server(kind, locknode, tmp, a.server_cpu, a.locknode_arg)
                     try:
                         res = run_loadgen(loadgen, server, args, a.gen_cpu, timeout=300)
                     finally:
