@@ -42,17 +42,18 @@ void Poller::Stop() {
 }
 
 bool Poller::Add(int fd, PolledSocket* socket, uint32_t events) {
-  epoll_event ev{};
-  ev.events = events;
-  ev.data.ptr = socket;
-  return epoll_ctl(epoll_.native_handle(), EPOLL_CTL_ADD, fd, &ev) == 0;
+  return Control(EPOLL_CTL_ADD, fd, socket, events);
 }
 
 bool Poller::Modify(int fd, PolledSocket* socket, uint32_t events) {
+  return Control(EPOLL_CTL_MOD, fd, socket, events);
+}
+
+bool Poller::Control(int op, int fd, PolledSocket* socket, uint32_t events) {
   epoll_event ev{};
   ev.events = events;
   ev.data.ptr = socket;
-  return epoll_ctl(epoll_.native_handle(), EPOLL_CTL_MOD, fd, &ev) == 0;
+  return epoll_ctl(epoll_.native_handle(), op, fd, &ev) == 0;
 }
 
 void Poller::Remove(int fd, PolledSocket* socket) {

@@ -26,6 +26,10 @@ void Complete(IoHandler& slot, const error_code& ec, size_t n) {
 }
 
 bool WouldBlock(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
+// A result of the Poller's recv/send that means "nothing now, try when epoll says so".
+bool Transient(ssize_t result) { return WouldBlock(static_cast<int>(-result)) || result == -EINTR; }
+
+error_code SystemError(int err) { return error_code(err, asio::error::get_system_category()); }
 
 }  // namespace
 
@@ -34,8 +38,7 @@ void Transport::StartPlainRead(asio::mutable_buffer buffer, IoHandler handler) {
   read_buffer_ = buffer;
   read_handler_ = std::move(handler);
   if (fd_ < 0) {  // closed: complete later, as Asio would
-    asio::post(socket_.get_executor(),
-               [h = read_handler_.Take()]() mutable { h(asio::error::bad_descriptor, 0); });
+    CompleteLater(read_handler_, asio::error::bad_descriptor);
     return;
   }
   UpdateInterest();  // usually a no-op: the previous read left EPOLLIN registered
@@ -47,8 +50,7 @@ void Transport::StartPlainWrite(asio::const_buffer buffer, IoHandler handler) {
   written_ = 0;
   write_handler_ = std::move(handler);
   if (fd_ < 0 || buffer.size() == 0) {  // nothing will ever be sent: complete later
-    const error_code ec = fd_ < 0 ? error_code(asio::error::bad_descriptor) : error_code();
-    asio::post(socket_.get_executor(), [h = write_handler_.Take(), ec]() mutable { h(ec, 0); });
+    CompleteLater(write_handler_, fd_ < 0 ? error_code(asio::error::bad_descriptor) : error_code());
     return;
   }
   if (!flush_queued_) {
@@ -81,14 +83,13 @@ asio::mutable_buffer Transport::OnReady(uint32_t events) {
 
 void Transport::OnReceived(ssize_t result) {
   if (!read_handler_) return;
-  if (result == -EAGAIN || result == -EWOULDBLOCK || result == -EINTR) return;  // wait again
+  if (Transient(result)) return;  // wait for the next report
   if (result > 0) {
     Complete(read_handler_, error_code(), static_cast<size_t>(result));
   } else if (result == 0) {
     Complete(read_handler_, asio::error::eof, 0);
   } else {
-    Complete(read_handler_,
-             error_code(static_cast<int>(-result), asio::error::get_system_category()), 0);
+    Complete(read_handler_, SystemError(static_cast<int>(-result)), 0);
   }
 }
 
@@ -103,11 +104,10 @@ void Transport::OnSent(ssize_t result) {
   if (result > 0) written_ += static_cast<size_t>(result);
   if (written_ == write_buffer_.size()) {
     Complete(write_handler_, error_code(), written_);
-  } else if (result >= 0 || result == -EAGAIN || result == -EWOULDBLOCK || result == -EINTR) {
+  } else if (result >= 0 || Transient(result)) {
     ContinueWrite();  // a short send: the rest goes out as the reader makes room
   } else {
-    Complete(write_handler_,
-             error_code(static_cast<int>(-result), asio::error::get_system_category()), written_);
+    Complete(write_handler_, SystemError(static_cast<int>(-result)), written_);
   }
 }
 
@@ -126,7 +126,7 @@ void Transport::ContinueWrite() {
       return;
     } else {
       write_waiting_ = false;
-      Complete(write_handler_, error_code(errno, asio::error::get_system_category()), written_);
+      Complete(write_handler_, SystemError(errno), written_);
       return;
     }
   }
@@ -144,10 +144,9 @@ void Transport::UpdateInterest() {
   const bool ok = registered_ ? poller_.Modify(fd_, this, want) : poller_.Add(fd_, this, want);
   if (!ok) {
     // Only on resource exhaustion (ENOMEM) or a closed descriptor: fail what waits, later.
-    const error_code ec(errno, asio::error::get_system_category());
-    for (IoHandler* slot : {&read_handler_, &write_handler_}) {
-      if (*slot) asio::post(socket_.get_executor(), [h = slot->Take(), ec]() mutable { h(ec, 0); });
-    }
+    const error_code ec = SystemError(errno);
+    CompleteLater(read_handler_, ec);
+    CompleteLater(write_handler_, ec);
     write_waiting_ = false;
     return;
   }
@@ -163,12 +162,13 @@ void Transport::ClosePlain() {
   ::close(fd_);
   fd_ = -1;
   write_waiting_ = false;
-  for (IoHandler* slot : {&read_handler_, &write_handler_}) {
-    if (*slot) {
-      asio::post(socket_.get_executor(),
-                 [h = slot->Take()]() mutable { h(asio::error::operation_aborted, 0); });
-    }
-  }
+  CompleteLater(read_handler_, asio::error::operation_aborted);
+  CompleteLater(write_handler_, asio::error::operation_aborted);
+}
+
+void Transport::CompleteLater(IoHandler& slot, const error_code& ec) {
+  if (!slot) return;
+  asio::post(socket_.get_executor(), [h = slot.Take(), ec]() mutable { h(ec, 0); });
 }
 
 }  // namespace locknode::net

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <sys/epoll.h>
 #include <sys/types.h>
 #include <vector>
@@ -94,6 +96,7 @@ class Poller {
     void* data;
     size_t size;
   };
+  bool Control(int op, int fd, PolledSocket* socket, uint32_t events);
   void Arm();
   void RunPass();
   void FlushQueued();

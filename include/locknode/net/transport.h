@@ -104,6 +104,9 @@ class Transport final : private PolledSocket {
   // the socket did not take at once.
   void UpdateInterest();
   void ClosePlain();
+  // Empties `slot` and runs its handler with `ec` on a later turn of the loop (never inline,
+  // as Asio completes a failed or aborted operation). No-op for an empty slot.
+  void CompleteLater(IoHandler& slot, const boost::system::error_code& ec);
 
   boost::asio::ip::tcp::socket socket_;  // TLS: the stream's socket; plain: released, closed
   std::unique_ptr<Tls> tls_;  // null on the plain path; declared after socket_, destroyed first

@@ -604,10 +604,10 @@ class Engine {
   void HandleAll(const epoll_event* evs, int n) {
     if (uring_) {
       BatchedReads(evs, n);
+      BatchedSends();
     } else {
       for (int i = 0; i < n; ++i) Handle(conns_[evs[i].data.u32], evs[i].events);
     }
-    if (uring_) BatchedSends();
     for (uint32_t i : to_flush_) {
       conns_[i].flush_queued = false;
       Flush(conns_[i]);  // what the batch did not take, and the plain-syscall path
