@@ -14,24 +14,28 @@ int Panic(lua_State* lua) {
   std::abort();
 }
 
+// Why the run must stop now, or kNone. Reads the clock only when `check_time` is set.
+AbortReason ExceededBudget(const EngineCore& core, bool check_time) {
+  const EngineLimits& limits = core.options.limits;
+  if (limits.instruction_limit != 0 && core.instructions > limits.instruction_limit) {
+    return AbortReason::kInstructions;
+  }
+  if (check_time && core.options.now_ms() - core.start_ms > limits.time_limit_ms) {
+    return AbortReason::kTime;
+  }
+  return AbortReason::kNone;
+}
+
 void CountHook(lua_State* lua, lua_Debug* /*ar*/) {
   EngineCore* core = CoreOf(lua);
   if (!core->running) return;
-  if (core->abort != AbortReason::kNone) {
-    core->RaiseAbort(lua);
-    return;
+  if (core->abort == AbortReason::kNone) {
+    core->instructions += static_cast<uint64_t>(core->hook_count);
+    const AbortReason reason = ExceededBudget(*core, /*check_time=*/true);
+    if (reason == AbortReason::kNone) return;
+    core->MarkAborted(reason);
   }
-  core->instructions += static_cast<uint64_t>(core->hook_count);
-  const EngineLimits& limits = core->options.limits;
-  if (limits.instruction_limit != 0 && core->instructions > limits.instruction_limit) {
-    core->MarkAborted(AbortReason::kInstructions);
-    core->RaiseAbort(lua);
-    return;
-  }
-  if (core->options.now_ms() - core->start_ms > limits.time_limit_ms) {
-    core->MarkAborted(AbortReason::kTime);
-    core->RaiseAbort(lua);
-  }
+  core->RaiseAbort(lua);
 }
 
 // tostring() without metamethods: the handler must not run script code.
@@ -53,35 +57,55 @@ void PushPlainToString(lua_State* lua, int index) {
   }
 }
 
+// Copies t[field] (raw) of the table at `from` into the table at -1 if it is a string or a
+// number; anything else is dropped.
+void CopyPlainField(lua_State* lua, int from, const char* field) {
+  lua_pushstring(lua, field);
+  lua_pushvalue(lua, -1);
+  lua_rawget(lua, from);
+  const int type = lua_type(lua, -1);
+  if (type == LUA_TSTRING || type == LUA_TNUMBER) {
+    lua_rawset(lua, -3);
+  } else {
+    lua_pop(lua, 2);
+  }
+}
+
 }  // namespace
 
 // Redis's __redis__err__handler (eval.c), in C: make the error a table {err=...} and record the
 // script position: the frame that raised, or its caller when that frame is a C function
 // (error(), redis.call(), a metamethod), which is what a user debugging the script wants.
+//
+// It runs inside the protected call, and it hands back a NEW plain table holding only strings
+// and numbers, read with raw access: nothing after lua_pcall returns can reach a metamethod of
+// the script's error object (Redis 7.0 reads it with lua_gettable and panics on
+// error(setmetatable({}, {__index = function() error() end}))).
 int ErrorHandler(lua_State* lua) {
   lua_Debug ar;
   bool have = lua_getstack(lua, 1, &ar) != 0 && lua_getinfo(lua, "Sl", &ar) != 0;
   if (have && std::strcmp(ar.what, "C") == 0) {
     have = lua_getstack(lua, 2, &ar) != 0 && lua_getinfo(lua, "Sl", &ar) != 0;
   }
-  if (!lua_istable(lua, 1)) {
-    lua_createtable(lua, 0, 3);
+  lua_settop(lua, 1);
+  lua_createtable(lua, 0, 3);
+  if (lua_istable(lua, 1)) {
+    CopyPlainField(lua, 1, "err");
+  } else {
     lua_pushliteral(lua, "err");
     lua_pushliteral(lua, "ERR ");
     PushPlainToString(lua, 1);
     lua_concat(lua, 2);
     lua_rawset(lua, -3);
-    lua_replace(lua, 1);
   }
   if (have) {
     lua_pushliteral(lua, "source");
     lua_pushstring(lua, ar.source);
-    lua_rawset(lua, 1);
+    lua_rawset(lua, -3);
     lua_pushliteral(lua, "line");
     lua_pushinteger(lua, ar.currentline);
-    lua_rawset(lua, 1);
+    lua_rawset(lua, -3);
   }
-  lua_settop(lua, 1);
   return 1;
 }
 
@@ -153,6 +177,17 @@ int EngineCore::RaiseAbort(lua_State* lua) {
   FormatAbort(text, sizeof(text));
   PushErrorTable(lua, text, /*coded=*/true);
   return lua_error(lua);
+}
+
+void EngineCore::ChargeWork(lua_State* lua, double units) {
+  if (!running) return;
+  if (abort == AbortReason::kNone) {
+    instructions += static_cast<uint64_t>(units / kWorkPerInstruction);
+    const AbortReason reason = ExceededBudget(*this, units >= kTimeCheckWork);
+    if (reason == AbortReason::kNone) return;
+    MarkAborted(reason);
+  }
+  RaiseAbort(lua);
 }
 
 void EngineCore::ArmHook(int count) {

@@ -17,6 +17,10 @@ using internal::EngineCore;
 constexpr std::string_view kCompileErrorPrefix = "ERR Error compiling script (new function): ";
 // Redis runs an incremental GC step every 50 scripts (luaCallFunction, LUA_GC_CYCLE_PERIOD).
 constexpr uint64_t kGcPeriod = 50;
+// Replies with fewer values are converted without looking at the clock.
+constexpr size_t kReplyCheckValues = 10000;
+// Units of work (about ns, engine_core.h) to encode and send one reply value.
+constexpr double kReplyValueWork = 100;
 
 void MapCrLf(std::string& s) {
   for (char& c : s) {
@@ -81,8 +85,10 @@ bool ParseShebang(std::string_view body, ScriptFlags* flags, size_t* skip, std::
   return true;
 }
 
+// t[field] of the table at -1 as text, read raw (no metamethod can run after the pcall).
 std::string FieldText(lua_State* lua, const char* field) {
-  lua_getfield(lua, -1, field);
+  lua_pushstring(lua, field);
+  lua_rawget(lua, -2);
   std::string out;
   if (lua_type(lua, -1) == LUA_TNUMBER) {
     char buf[32];
@@ -98,14 +104,16 @@ std::string FieldText(lua_State* lua, const char* field) {
 }
 
 // Redis 7 luaCallFunction error reply: "<err> script: <sha>, on <source>:<line>." from the
-// handler's table. A non-table error object only happens when the handler did not run.
+// handler's table (a plain copy the handler made). A non-table error object only happens when
+// the handler itself failed ("error in error handling").
 void WriteRunError(lua_State* lua, std::string_view sha, protocol::ReplySink& reply) {
   std::string text;
   if (lua_istable(lua, -1)) {
-    lua_getfield(lua, -1, "err");
+    // error({}) crashes Redis 7.0.15; later versions also fall back to a generic text.
+    lua_pushliteral(lua, "err");
+    lua_rawget(lua, -2);
     const bool has_err = lua_isstring(lua, -1) != 0;
     lua_pop(lua, 1);
-    // error({}) crashes Redis 7.0.15; later versions also fall back to a generic text.
     text = has_err ? FieldText(lua, "err") : "ERR unknown error";
     const std::string source = FieldText(lua, "source");
     const std::string line = FieldText(lua, "line");
@@ -136,6 +144,18 @@ void ClearArray(lua_State* lua, const char* name) {
   lua_pushstring(lua, name);
   lua_pushnil(lua);
   lua_rawset(lua, LUA_GLOBALSINDEX);
+}
+
+// The reply is converted after the script, outside the hook, so a script could return a table
+// that takes longer to encode than its whole budget. A big reply is counted first (a cheaper
+// pass) and refused as a time overrun when its encoding would end past the limit.
+bool ReplyOverBudget(EngineCore& core, lua_State* lua) {
+  if (!lua_istable(lua, -1)) return false;
+  const size_t values = internal::CountReplyValues(lua, core.resp);
+  if (values < kReplyCheckValues) return false;
+  const double encode_ms = static_cast<double>(values) * kReplyValueWork / 1e6;
+  const double elapsed_ms = static_cast<double>(core.options.now_ms() - core.start_ms);
+  return elapsed_ms + encode_ms > static_cast<double>(core.options.limits.time_limit_ms);
 }
 
 }  // namespace
@@ -207,6 +227,9 @@ RunStatus LuaEngine::Run(FunctionRef fn, std::string_view sha,
   core.running = false;
   core.invoker = nullptr;
   if (core.hook_count != kHookInterval) core.ArmHook(kHookInterval);
+  if (status == 0 && core.abort == AbortReason::kNone && ReplyOverBudget(core, lua)) {
+    core.abort = AbortReason::kTime;
+  }
   core.last_abort = core.abort;
   RunStatus result = RunStatus::kOk;
   if (core.abort != AbortReason::kNone) {

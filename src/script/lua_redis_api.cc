@@ -2,6 +2,7 @@
 // texts. Longjmp rule (GUIDE §2.5): a function that calls into C++ (redis.call -> invoker,
 // redis.log -> callback) does that work in a helper whose frame holds no C++ object with a
 // destructor; lua_error is called only after the helper has returned.
+#include <cmath>
 #include <cstdio>
 
 #include "locknode/base/sha1.h"
@@ -11,9 +12,23 @@
 namespace locknode::script::internal {
 namespace {
 
+// SHA-1 (base/sha1.cc) costs about 10 units of work a byte (lua_bounded_lib.cc has the other
+// weights).
+constexpr double kHashByteWork = 10;
+
 int RaiseMessage(lua_State* lua, const char* message) {
   PushErrorTable(lua, message, /*coded=*/false);
   return lua_error(lua);
+}
+
+// Redis converts these arguments with a C cast, `int v = lua_tonumber(...)`, which is
+// undefined for NaN and out-of-range values. Same result for every defined case: true when the
+// value truncates into [lo, hi], with the truncation in *out; NaN and anything else is refused.
+bool TruncatesInto(lua_State* lua, int index, int lo, int hi, int* out) {
+  const double v = std::trunc(lua_tonumber(lua, index));
+  if (!(v >= lo && v <= hi)) return false;  // NaN fails both comparisons
+  *out = static_cast<int>(v);
+  return true;
 }
 
 // Redis luaArgsToRedisArgv: strings as they are, numbers through "%.17g" (Redis 7.0; 7.2 uses
@@ -98,6 +113,9 @@ int RedisSha1hex(lua_State* lua) {
   if (lua_gettop(lua) != 1) return RaiseMessage(lua, "wrong number of arguments");
   size_t len = 0;
   const char* s = lua_tolstring(lua, 1, &len);
+  const double work = static_cast<double>(len) * kHashByteWork;
+  if (work > kMaxCallWork) return RaiseMessage(lua, "redis.sha1hex: too much work for one call");
+  CoreOf(lua)->ChargeWork(lua, work);
   char digest[40];
   Sha1Hex(std::string_view(s ? s : "", s ? len : 0), digest);
   lua_pushlstring(lua, digest, sizeof(digest));
@@ -136,8 +154,8 @@ int RedisLog(lua_State* lua) {
   if (argc < 2) return RaiseMessage(lua, "redis.log() requires two arguments or more.");
   if (!lua_isnumber(lua, 1))
     return RaiseMessage(lua, "First argument must be a number (log level).");
-  const auto level = static_cast<int>(lua_tonumber(lua, 1));
-  if (level < 0 || level > 3) return RaiseMessage(lua, "Invalid debug level.");
+  int level = 0;
+  if (!TruncatesInto(lua, 1, 0, 3, &level)) return RaiseMessage(lua, "Invalid debug level.");
   luaL_Buffer buf;
   luaL_buffinit(lua, &buf);
   for (int j = 2; j <= argc; ++j) {
@@ -157,8 +175,10 @@ int RedisLog(lua_State* lua) {
 
 int RedisSetResp(lua_State* lua) {
   if (lua_gettop(lua) != 1) return RaiseMessage(lua, "redis.setresp() requires one argument.");
-  const auto resp = static_cast<int>(lua_tonumber(lua, 1));
-  if (resp != 2 && resp != 3) return RaiseMessage(lua, "RESP version must be 2 or 3.");
+  int resp = 0;
+  if (!TruncatesInto(lua, 1, 2, 3, &resp)) {
+    return RaiseMessage(lua, "RESP version must be 2 or 3.");
+  }
   CoreOf(lua)->resp = resp;
   return 0;
 }
@@ -166,8 +186,8 @@ int RedisSetResp(lua_State* lua) {
 // Replication does not exist here; validate like Redis and do nothing.
 int RedisSetRepl(lua_State* lua) {
   if (lua_gettop(lua) != 1) return RaiseMessage(lua, "redis.set_repl() requires two arguments.");
-  const auto flags = static_cast<int>(lua_tonumber(lua, 1));
-  if ((flags & ~3) != 0) {
+  int flags = 0;
+  if (!TruncatesInto(lua, 1, 0, 3, &flags)) {
     return RaiseMessage(
         lua, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
   }

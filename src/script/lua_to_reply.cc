@@ -165,10 +165,34 @@ void Convert(lua_State* lua, int resp, protocol::ReplySink& sink, int depth) {
   lua_pop(lua, 1);
 }
 
+// Counts the values a reply holds without encoding anything (CountReplyValues).
+class CountingSink final : public protocol::ReplySink {
+ public:
+  void Simple(std::string_view /*s*/) override { ++count; }
+  void Error(std::string_view /*full*/) override { ++count; }
+  void Integer(int64_t /*v*/) override { ++count; }
+  void Bulk(std::string_view /*s*/) override { ++count; }
+  void Null() override { ++count; }
+  void NullArray() override { ++count; }
+  void Array(size_t /*n*/) override { ++count; }
+  void Map(size_t /*n*/) override { ++count; }
+  void Set(size_t /*n*/) override { ++count; }
+  void Verbatim(std::string_view /*s*/) override { ++count; }
+  void Double(double /*d*/) override { ++count; }
+  size_t count = 0;
+};
+
 }  // namespace
 
 void LuaToReply(lua_State* lua, int resp, protocol::ReplySink& sink) {
   Convert(lua, resp, sink, 0);
+}
+
+size_t CountReplyValues(lua_State* lua, int resp) {
+  lua_pushvalue(lua, -1);
+  CountingSink counter;
+  Convert(lua, resp, counter, 0);
+  return counter.count;
 }
 
 }  // namespace locknode::script::internal

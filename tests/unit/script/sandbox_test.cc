@@ -96,11 +96,12 @@ TEST_F(SandboxTest, GlobalsAreReadOnly) {
   EXPECT_EQ(ErrorOf("math.floor = nil"), "-ERR user_script:1: Attempt to modify a readonly table");
   EXPECT_EQ(ErrorOf("table.insert = nil"),
             "-ERR user_script:1: Attempt to modify a readonly table");
-  // No raw write path into the shared tables either.
-  EXPECT_NE(ErrorOf("rawset(_G, 'x', 1)").find("bad argument #1 to 'rawset'"), std::string::npos);
-  EXPECT_NE(ErrorOf("rawset(string, 'upper', 1)").find("bad argument"), std::string::npos);
-  EXPECT_NE(ErrorOf("table.insert(string, 1)").find("bad argument"), std::string::npos);
-  EXPECT_NE(ErrorOf("table.insert(_G, 1)").find("bad argument"), std::string::npos);
+  // No raw write path into the shared tables either (refused before the library function,
+  // with Redis's text for writes to its read-only tables).
+  for (const char* write : {"rawset(_G, 'x', 1)", "rawset(string, 'upper', 1)",
+                            "table.insert(string, 1)", "table.insert(_G, 1)"}) {
+    EXPECT_EQ(ErrorOf(write), "-ERR user_script:1: Attempt to modify a readonly table") << write;
+  }
   EXPECT_EQ(ErrorOf("setmetatable(string, {})"), "-ERR Attempt to modify a readonly table");
   EXPECT_EQ(ErrorOf("setmetatable(getmetatable(''), {})"),
             "-ERR Attempt to modify a readonly table");
