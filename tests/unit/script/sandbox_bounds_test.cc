@@ -17,15 +17,7 @@ constexpr char kInstructionAbort[] =
     "-ERR Script aborted: exceeded the limit of 5000000 Lua instructions; its writes were rolled "
     "back\r\n";
 
-class SandboxBoundsTest : public ScriptFixture {
- protected:
-  // The error line without the " script: <sha>, on @user_script:N." suffix.
-  std::string ErrorOf(std::string_view body) {
-    std::string r = Eval(body);
-    const size_t cut = r.find(" script: ");
-    return cut == std::string::npos ? r : r.substr(0, cut);
-  }
-};
+using SandboxBoundsTest = ScriptFixture;
 
 // Metamethod bodies that would hang or crash the node if anything outside the protected call
 // (the error reply, the reply conversion) ever invoked them.

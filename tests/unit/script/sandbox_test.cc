@@ -11,15 +11,7 @@ namespace {
 
 using testing::ScriptFixture;
 
-class SandboxTest : public ScriptFixture {
- protected:
-  // The error line without the " script: <sha>, on @user_script:N." suffix.
-  std::string ErrorOf(std::string_view body) {
-    std::string r = Eval(body);
-    const size_t cut = r.find(" script: ");
-    return cut == std::string::npos ? r : r.substr(0, cut);
-  }
-};
+using SandboxTest = ScriptFixture;
 
 TEST_F(SandboxTest, DangerousGlobalsAreAbsent) {
   for (const char* name :

@@ -193,6 +193,13 @@ class ScriptFixture : public ::testing::Test {
     return sink.out;
   }
 
+  // The error line without the " script: <sha>, on @user_script:N." suffix.
+  std::string ErrorOf(std::string_view body) {
+    std::string r = Eval(body);
+    const size_t cut = r.find(" script: ");
+    return cut == std::string::npos ? r : r.substr(0, cut);
+  }
+
   void Put(const std::string& key, const std::string& value,
            std::optional<int64_t> ttl = std::nullopt) {
     store_.data[key] = FakeStore::Value{value, ttl ? std::optional(store_.now + *ttl) : ttl};
