@@ -25,13 +25,6 @@ class ObjectAccess {
   static size_t& charged_bytes(Object& o) { return o.charged_bytes_; }
 };
 
-// A value to store: a string's bytes, or (object != nullptr) a non-string Object whose
-// pointer the entry takes over.
-struct NewValue {
-  std::string_view bytes;
-  Object* object = nullptr;
-};
-
 // One arena block per key, named by its Handle: this 24-byte header, then the key bytes, then the
 // value: a string's bytes, or for any other kind the pointer to the Object the entry owns (no
 // terminators, binary-safe). When header, key and value would exceed EntryArena::kMaxSmall, the
@@ -89,33 +82,19 @@ struct Entry {
            (out_of_line() ? size_t{key_len} + ValueSize() : 0);
   }
 
-  // Allocates an unlinked entry with no deadline. A non-string value's object becomes the
-  // entry's only once this returns (if it throws, the caller still owns it).
-  static Handle Create(EntryArena& arena, std::string_view key, NewValue value) {
-    LOCKNODE_DCHECK(key.size() <= UINT32_MAX && value.bytes.size() <= kMaxStringBytes);
-    const uint32_t value_len = value.object == nullptr
-                                   ? static_cast<uint32_t>(value.bytes.size())
-                                   : kTypedBit | static_cast<uint32_t>(value.object->kind());
-    const Entry shape{WheelNode{}, static_cast<uint32_t>(key.size()), value_len};
-    const Handle h = arena.Allocate(shape.BlockSize());
-    auto* e = new (arena.Resolve(h)) Entry{shape};
-    if (e->out_of_line()) {
-      char* body = nullptr;
-      try {
-        body = static_cast<char*>(::operator new(key.size() + e->ValueSize()));
-      } catch (const std::bad_alloc&) {
-        arena.Free(h, shape.BlockSize());
-        throw;
-      }
-      std::memcpy(e->tail(), &body, sizeof(body));
-    }
+  // Allocates an unlinked string entry with no deadline.
+  static Handle Create(EntryArena& arena, std::string_view key, std::string_view value) {
+    LOCKNODE_DCHECK(value.size() <= kMaxStringBytes);
+    const Handle h = Make(arena, key, static_cast<uint32_t>(value.size()));
     // memcpy with a null source is UB even for 0 bytes, and string_view{} has a null data().
-    if (!key.empty()) std::memcpy(e->data(), key.data(), key.size());
-    if (value.object != nullptr) {
-      std::memcpy(e->data() + key.size(), &value.object, sizeof(value.object));
-    } else if (!value.bytes.empty()) {
-      std::memcpy(e->data() + key.size(), value.bytes.data(), value.bytes.size());
-    }
+    if (!value.empty()) std::memcpy(Get(arena, h)->data() + key.size(), value.data(), value.size());
+    return h;
+  }
+  // Allocates an unlinked entry with no deadline owning `object` (non-null, not a string) once
+  // this returns; if it throws, the caller still owns the object.
+  static Handle Create(EntryArena& arena, std::string_view key, Object* object) {
+    const Handle h = Make(arena, key, kTypedBit | static_cast<uint32_t>(object->kind()));
+    std::memcpy(Get(arena, h)->data() + key.size(), &object, sizeof(object));
     return h;
   }
   // Frees the entry and, for a non-string, deletes its object.
@@ -130,6 +109,25 @@ struct Entry {
   }
 
  private:
+  // An entry with its key copied in; the value's bytes are the caller's to write.
+  static Handle Make(EntryArena& arena, std::string_view key, uint32_t value_len) {
+    LOCKNODE_DCHECK(key.size() <= UINT32_MAX);
+    const Entry shape{WheelNode{}, static_cast<uint32_t>(key.size()), value_len};
+    const Handle h = arena.Allocate(shape.BlockSize());
+    auto* e = new (arena.Resolve(h)) Entry{shape};
+    if (e->out_of_line()) {
+      char* body = nullptr;
+      try {
+        body = static_cast<char*>(::operator new(key.size() + e->ValueSize()));
+      } catch (const std::bad_alloc&) {
+        arena.Free(h, shape.BlockSize());
+        throw;
+      }
+      std::memcpy(e->tail(), &body, sizeof(body));
+    }
+    if (!key.empty()) std::memcpy(e->data(), key.data(), key.size());
+    return h;
+  }
   // Bytes after the key: the string, or the object pointer.
   size_t ValueSize() const { return is_string() ? value_len : sizeof(Object*); }
   size_t InlineSize() const { return sizeof(Entry) + key_len + ValueSize(); }

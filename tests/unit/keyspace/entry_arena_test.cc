@@ -111,7 +111,7 @@ TEST(EntryTest, SmallAndOutOfLineEntriesRoundTrip) {
     const std::string key(10, 'k');
     std::string value(value_len, 'v');
     if (!value.empty()) value.back() = 'z';
-    const Handle h = Entry::Create(arena, key, NewValue{value});
+    const Handle h = Entry::Create(arena, key, std::string_view(value));
     Entry* e = Entry::Get(arena, h);
     EXPECT_TRUE(e->is_string());
     EXPECT_EQ(e->kind(), ValueKind::kString);
@@ -142,7 +142,7 @@ TEST(EntryTest, ObjectEntriesOwnTheirObject) {
     const std::string key(key_len, 'k');
     auto object = test::MakeFake(ValueKind::kZSet, "payload");
     Object* raw = object.get();
-    const Handle h = Entry::Create(arena, key, NewValue{{}, raw});
+    const Handle h = Entry::Create(arena, key, raw);
     (void)object.release();  // the entry owns it now
     const Entry* e = Entry::Get(arena, h);
     EXPECT_FALSE(e->is_string());
@@ -165,7 +165,7 @@ TEST(EntryTest, KindTagNeverCollidesWithAStringLength) {
   EXPECT_LT(kMaxStringBytes, size_t{Entry::kTypedBit});
   EntryArena arena;
   for (ValueKind kind : {ValueKind::kList, ValueKind::kSet, ValueKind::kZSet, ValueKind::kHash}) {
-    const Handle h = Entry::Create(arena, "k", NewValue{{}, test::MakeFake(kind).release()});
+    const Handle h = Entry::Create(arena, "k", test::MakeFake(kind).release());
     EXPECT_EQ(Entry::Get(arena, h)->kind(), kind);
     EXPECT_GE(Entry::Get(arena, h)->value_len, Entry::kTypedBit);
     Entry::Destroy(arena, h);
