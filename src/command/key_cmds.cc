@@ -1,6 +1,6 @@
-// Key family: DEL, EXISTS, TYPE, PEXPIRE/EXPIRE/PEXPIREAT/EXPIREAT [NX|XX|GT|LT],
-// PTTL/TTL/PEXPIRETIME/EXPIRETIME, PERSIST. Semantics and texts follow Redis 7.0 src/db.c and
-// src/expire.c (COMPAT.md §3.2-§3.4).
+// Key family: DEL, EXISTS, TYPE, OBJECT ENCODING/REFCOUNT/FREQ/HELP, PEXPIRE/EXPIRE/PEXPIREAT/
+// EXPIREAT [NX|XX|GT|LT], PTTL/TTL/PEXPIRETIME/EXPIRETIME, PERSIST. Semantics and texts follow
+// Redis 7.0 src/db.c, src/object.c and src/expire.c (COMPAT.md §3.2-§3.4).
 
 #include <cstdint>
 #include <optional>
@@ -17,6 +17,7 @@
 
 #include "command/expire_time.h"
 #include "command/read_lookup.h"
+#include "command/subcommand_router.h"
 
 namespace locknode::command {
 namespace {
@@ -43,10 +44,97 @@ void CmdExists(CommandContext& ctx, ArgList args) {
 }
 
 void CmdType(CommandContext& ctx, ArgList args) {
-  const bool hit = ctx.shard.keyspace().Exists(args[1], ctx.now);
-  CountLookup(ctx.shard, hit);
-  ctx.reply.Simple(hit ? "string" : "none");  // status replies, not bulks
+  const auto entry = ctx.shard.keyspace().Find(args[1], ctx.now);
+  CountLookup(ctx.shard, entry.has_value());
+  ctx.reply.Simple(entry ? keyspace::TypeName(entry->kind) : "none");  // status, not bulk
 }
+
+// OBJECT's key lookup (Redis objectCommandLookupOrReply): a read lookup, counted; a missing key
+// is a null reply.
+std::optional<keyspace::EntryView> ObjectLookup(CommandContext& ctx, std::string_view key) {
+  auto entry = ctx.shard.keyspace().Find(key, ctx.now);
+  CountLookup(ctx.shard, entry.has_value());
+  if (!entry) ctx.reply.Null();
+  return entry;
+}
+
+void CmdObjectEncoding(CommandContext& ctx, ArgList args) {
+  const auto entry = ObjectLookup(ctx, args[2]);
+  if (!entry) return;
+  ctx.reply.Bulk(entry->kind == keyspace::ValueKind::kString
+                     ? keyspace::StringEncoding(entry->value)
+                     : entry->object->encoding());
+}
+
+// Only strings can be shared in Redis (its shared integers); every other value has one owner.
+void CmdObjectRefCount(CommandContext& ctx, ArgList args) {
+  const auto entry = ObjectLookup(ctx, args[2]);
+  if (!entry) return;
+  ctx.reply.Integer(
+      entry->kind == keyspace::ValueKind::kString ? keyspace::StringRefCount(entry->value) : 1);
+}
+
+// Access frequency exists only under an LFU maxmemory policy; locknode has noeviction only, so
+// an existing key always gets Redis's error for that case (a missing key: null, as in Redis).
+// IDLETIME is not served: an entry has no room for an access clock, so it is an unknown
+// subcommand here rather than a made-up number.
+void CmdObjectFreq(CommandContext& ctx, ArgList args) {
+  if (!ObjectLookup(ctx, args[2])) return;
+  ctx.reply.Error(
+      "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+      "that when switching between policies at runtime LRU and LFU data will take some time to "
+      "adjust.");
+}
+
+void CmdObjectHelp(CommandContext& ctx, ArgList /*args*/) {
+  static constexpr std::string_view kLines[] = {
+      "ENCODING <key>",
+      "    Return the kind of internal representation used in order to store the value",
+      "    associated with a <key>.",
+      "FREQ <key>",
+      "    Return the access frequency index of the <key>. The returned integer is",
+      "    proportional to the logarithm of the recent access frequency of the key.",
+      "REFCOUNT <key>",
+      "    Return the number of references of the value associated with the specified",
+      "    <key>.",
+  };
+  ReplyHelp(ctx, "OBJECT", kLines);
+}
+
+// OBJECT's subcommands name their key at 2, as Redis 7.0 COMMAND INFO reports them.
+constexpr CommandSpec ObjectSubcommand(std::string_view name, Handler handler,
+                                       std::string_view summary) {
+  return CommandSpec{.name = name,
+                     .arity = 3,
+                     .flags = kReadOnly | kLoading,
+                     .first_key = 2,
+                     .last_key = 2,
+                     .key_step = 1,
+                     .handler = handler,
+                     .summary = summary,
+                     .arguments = "key",
+                     .group = "generic"};
+}
+
+constexpr CommandSpec kObjectSubcommands[] = {
+    ObjectSubcommand("encoding", CmdObjectEncoding,
+                     "Inspect the internal encoding of a Redis object"),
+    ObjectSubcommand("freq", CmdObjectFreq,
+                     "Get the logarithmic access frequency counter of a Redis object"),
+    ObjectSubcommand("refcount", CmdObjectRefCount,
+                     "Get the number of references to the value of the key"),
+    {.name = "help",
+     .arity = 2,
+     .flags = kLoading,
+     .first_key = 0,
+     .last_key = 0,
+     .key_step = 0,
+     .handler = CmdObjectHelp,
+     .summary = "Show helpful text about the different subcommands",
+     .group = "generic"},
+};
+
+void CmdObject(CommandContext& ctx, ArgList args) { RunSubcommand(ctx, args, kObjectSubcommands); }
 
 // EXPIRE-family flags after parsing (Redis parseExtendedExpireArgumentsOrReply).
 struct ExpireFlags {
@@ -225,6 +313,16 @@ constexpr CommandSpec kKeyCommands[] = {
     KeyCommand("del", -2, kWrite | kOnlyRemoves, -1, CmdDel, "Delete a key", "key [key ...]"),
     KeyCommand("exists", -2, kRead, -1, CmdExists, "Determine if a key exists", "key [key ...]"),
     KeyCommand("type", 2, kRead, 1, CmdType, "Determine the type stored at key", "key"),
+    {.name = "object",
+     .arity = -2,
+     .flags = 0,
+     .first_key = 0,
+     .last_key = 0,
+     .key_step = 0,
+     .handler = CmdObject,
+     .subcommands = kObjectSubcommands,
+     .summary = "A container for object introspection commands",
+     .group = "generic"},
     KeyCommand("pexpire", -3, kWrite | kFast, 1, CmdPExpire,
                "Set a key's time to live in milliseconds", "key milliseconds [NX|XX|GT|LT]"),
     KeyCommand("expire", -3, kWrite | kFast, 1, CmdExpire, "Set a key's time to live in seconds",

@@ -20,6 +20,7 @@ namespace {
 
 using keyspace::SetCond;
 using keyspace::TtlMode;
+using keyspace::ValueKind;
 
 // Redis addReplyErrorArity texts, for the odd argument counts the table's arity (-3) admits.
 constexpr std::string_view kErrMSetArity = "ERR wrong number of arguments for 'mset' command";
@@ -66,11 +67,19 @@ void CmdMSetNx(CommandContext& ctx, ArgList args) {
   ctx.reply.Integer(1);  // shared.cone
 }
 
-// One element per key, GET's reply for each (null for a missing key); every key is a read
-// lookup for INFO's hits and misses.
+// One element per key: the string, or null for a missing key and (unlike GET, Redis
+// mgetCommand) for a key of another kind; every key is a read lookup for INFO's hits and misses.
 void CmdMGet(CommandContext& ctx, ArgList args) {
   ctx.reply.Array(args.size() - 1);
-  for (size_t i = 1; i < args.size(); ++i) ReplyValueOrNull(ctx, args[i]);
+  for (size_t i = 1; i < args.size(); ++i) {
+    const auto found = ctx.shard.keyspace().FindTyped(args[i], ValueKind::kString, ctx.now);
+    CountLookup(ctx.shard, found.match != keyspace::Match::kMissing);
+    if (found.match == keyspace::Match::kFound) {
+      ctx.reply.Bulk(found.entry.value);
+    } else {
+      ctx.reply.Null();
+    }
+  }
 }
 
 // Redis getrangeCommand's index rules for [start, end], both inclusive:
@@ -90,7 +99,8 @@ std::string_view Substring(std::string_view value, int64_t start, int64_t end) {
 }
 
 // Both indexes are parsed (strict string2ll) before the key is looked up, so a bad index is an
-// error even on a missing key; a missing key is the empty bulk (shared.emptybulk), not null.
+// error even on a missing key; a missing key is the empty bulk (shared.emptybulk), not null, and
+// a key of another kind is WRONGTYPE.
 void CmdGetRange(CommandContext& ctx, ArgList args) {
   ArgCursor cursor(args, 2);
   const int64_t start = cursor.NextInt64();
@@ -99,9 +109,10 @@ void CmdGetRange(CommandContext& ctx, ArgList args) {
     ctx.reply.Error(cursor.error());
     return;
   }
-  const auto entry = ctx.shard.keyspace().Find(args[1], ctx.now);
-  CountLookup(ctx.shard, entry.has_value());
-  ctx.reply.Bulk(entry ? Substring(entry->value, start, end) : std::string_view());
+  const auto found = LookupTyped(ctx, args[1], ValueKind::kString, true);
+  if (found.match == keyspace::Match::kWrongType) return;
+  ctx.reply.Bulk(found.match == keyspace::Match::kFound ? Substring(found.entry.value, start, end)
+                                                        : std::string_view());
 }
 
 // Flags and key positions as Redis 7.0 COMMAND INFO reports them. MSET/MSETNX keys are every

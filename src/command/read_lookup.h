@@ -1,11 +1,14 @@
 #pragma once
 
-// Private to the command module: read-lookup accounting shared by the string and key families.
+// Private to the command module: typed lookups and read accounting shared by the string and key
+// families.
 
 #include <string_view>
 
 #include "locknode/command/command_table.h"
 #include "locknode/command/shard.h"
+#include "locknode/keyspace/keyspace.h"
+#include "locknode/protocol/errors.h"
 #include "locknode/protocol/reply_sink.h"
 
 namespace locknode::command {
@@ -15,14 +18,25 @@ inline void CountLookup(Shard& shard, bool hit) {
   ++(hit ? shard.stats().keyspace_hits : shard.stats().keyspace_misses);
 }
 
-// GET's reply for one key, also each element of MGET (Redis getGenericCommand): the value as a
-// bulk, or null when the key is missing or expired. Counted as a read lookup.
-inline void ReplyValueOrNull(CommandContext& ctx, std::string_view key) {
-  const auto entry = ctx.shard.keyspace().Find(key, ctx.now);
-  CountLookup(ctx.shard, entry.has_value());
-  if (entry) {
-    ctx.reply.Bulk(entry->value);
-  } else {
+// Looks `key` up expecting a `kind` value (Redis lookupKey* + checkType): the one place a handler
+// turns a key of another kind into the WRONGTYPE error. On Match::kWrongType the error has been
+// replied and the handler must stop; kMissing and kFound are the handler's to answer. A read
+// lookup (`read`) counts a hit for any live key, as Redis counts before checking the type.
+inline keyspace::TypedEntry LookupTyped(CommandContext& ctx, std::string_view key,
+                                        keyspace::ValueKind kind, bool read) {
+  const keyspace::TypedEntry found = ctx.shard.keyspace().FindTyped(key, kind, ctx.now);
+  if (read) CountLookup(ctx.shard, found.match != keyspace::Match::kMissing);
+  if (found.match == keyspace::Match::kWrongType) ctx.reply.Error(protocol::kErrWrongType);
+  return found;
+}
+
+// GET's reply for one key (Redis getGenericCommand): the string as a bulk, null when the key is
+// missing or expired, WRONGTYPE for another kind. Counted as a read lookup.
+inline void ReplyStringOrNull(CommandContext& ctx, std::string_view key) {
+  const auto found = LookupTyped(ctx, key, keyspace::ValueKind::kString, true);
+  if (found.match == keyspace::Match::kFound) {
+    ctx.reply.Bulk(found.entry.value);
+  } else if (found.match == keyspace::Match::kMissing) {
     ctx.reply.Null();
   }
 }

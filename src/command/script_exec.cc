@@ -97,17 +97,21 @@ bool TryFastPath(CommandContext& ctx, const script::ScriptEntry& entry,
   keyspace::Keyspace& ks = ctx.shard.keyspace();
   const std::string_view key = keys[0];
   const std::string_view token = argv[fp.token_arg];
+  // A key of another kind changes nothing and goes to Lua, whose GET fails with WRONGTYPE.
+  const auto reply_cas = [&](keyspace::CasResult r) {
+    if (r == keyspace::CasResult::kWrongType) return false;
+    ctx.reply.Integer(r == keyspace::CasResult::kDone ? 1 : 0);
+    return true;
+  };
   switch (fp.kind) {
     case script::FastPathKind::kCompareAndDelete:
-      ctx.reply.Integer(ks.CompareAndDelete(key, token, ctx.now) ? 1 : 0);
-      return true;
+      return reply_cas(ks.CompareAndDelete(key, token, ctx.now));
     case script::FastPathKind::kCompareAndDeleteOrMinus1:
       if (!ks.Exists(key, ctx.now)) {
         ctx.reply.Integer(-1);  // redsync: "lock already expired"
-      } else {
-        ctx.reply.Integer(ks.CompareAndDelete(key, token, ctx.now) ? 1 : 0);
+        return true;
       }
-      return true;
+      return reply_cas(ks.CompareAndDelete(key, token, ctx.now));
     case script::FastPathKind::kCompareAndPexpire: {
       const auto ttl = ParseInt64(argv[fp.ttl_arg]);
       if (!ttl || *ttl < 1 || *ttl > script::kFastPathMaxTtlMs) return false;
@@ -115,8 +119,7 @@ bool TryFastPath(CommandContext& ctx, const script::ScriptEntry& entry,
       LeaseGuard& lease = ctx.shard.lease();
       if (lease.QuarantineRemaining(ctx.now) > 0 || lease.ExceedsMaxTtl(*ttl)) return false;
       if (!lease.AdmitDeadline(ctx.now + *ttl, ctx.now, "pexpire", ctx.reply)) return true;
-      ctx.reply.Integer(ks.CompareAndSetDeadline(key, token, ctx.now + *ttl, ctx.now) ? 1 : 0);
-      return true;
+      return reply_cas(ks.CompareAndSetDeadline(key, token, ctx.now + *ttl, ctx.now));
     }
     case script::FastPathKind::kNone:
       break;

@@ -121,7 +121,8 @@ bool AdmitSet(CommandContext& ctx, std::string_view key, TtlMode ttl, Millis dea
 
 // Redis setGenericCommand after the expire is validated: GET reads the old value first, then
 // NX/XX decide. With GET the reply is the old value (or null) whether or not the write
-// happened; it is sent before the write because the view dies at the next mutating call.
+// happened; it is sent before the write because the view dies at the next mutating call. An old
+// value of another kind fails the GET with WRONGTYPE, and then nothing is written.
 void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view value,
                 const SetParams& params, Millis deadline, SetReply style,
                 std::string_view command) {
@@ -133,10 +134,10 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
                                                            : TtlMode::kClear;
   if (!AdmitSet(ctx, key, ttl, deadline, command)) return;
   if (params.get) {
-    const auto old = ks.Find(key, ctx.now);
-    CountLookup(ctx.shard, old.has_value());
-    if (old) {
-      ctx.reply.Bulk(old->value);
+    const auto old = LookupTyped(ctx, key, keyspace::ValueKind::kString, true);
+    if (old.match == keyspace::Match::kWrongType) return;
+    if (old.match == keyspace::Match::kFound) {
+      ctx.reply.Bulk(old.entry.value);
     } else {
       ctx.reply.Null();
     }
@@ -192,7 +193,7 @@ void CmdPSetEx(CommandContext& ctx, ArgList args) {
   SetExGeneric(ctx, args, ExpireKind::kPx, "psetex");
 }
 
-void CmdGet(CommandContext& ctx, ArgList args) { ReplyValueOrNull(ctx, args[1]); }
+void CmdGet(CommandContext& ctx, ArgList args) { ReplyStringOrNull(ctx, args[1]); }
 
 // Flags and key positions as Redis 7.0 COMMAND INFO reports them. kLoading: reads are answered
 // during the post-restart write refusal (an empty answer is the truth then); writes are not.

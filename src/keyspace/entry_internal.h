@@ -13,71 +13,124 @@
 
 #include "locknode/base/dcheck.h"
 #include "locknode/keyspace/timing_wheel.h"
+#include "locknode/keyspace/value.h"
 
 #include "keyspace/entry_arena.h"
 
 namespace locknode::keyspace::internal {
 
+// Gives the keyspace the Object field it keeps for accounting (value.h).
+class ObjectAccess {
+ public:
+  static size_t& charged_bytes(Object& o) { return o.charged_bytes_; }
+};
+
 // One arena block per key, named by its Handle: this 24-byte header, then the key bytes, then the
-// value bytes (no terminators, binary-safe). When header, key and value would exceed
-// EntryArena::kMaxSmall, the block is a stub (header + one pointer) and key and value live in a
-// heap buffer it owns, so every key still has one handle. The block never moves while the key
-// lives, except when an overwrite changes the value's length (Keyspace re-links the hook then),
-// so the wheel can link to it and the hash table can rehash freely: it stores only the handle.
+// value: a string's bytes, or for any other kind the pointer to the Object the entry owns (no
+// terminators, binary-safe). When header, key and value would exceed EntryArena::kMaxSmall, the
+// block is a stub (header + one pointer) and key and value live in a heap buffer it owns, so
+// every key still has one handle. The block never moves while the key lives, except when an
+// overwrite changes the value's length or kind (Keyspace re-links the hook then), so the wheel
+// can link to it and the hash table can rehash freely: it stores only the handle.
+//
+// The kind costs no header bytes: a string is at most kMaxStringBytes (< 2^31) long, so
+// `value_len` keeps a string's length below kTypedBit and kTypedBit | kind for the others. A
+// string entry is therefore exactly what it was before kinds existed, and its checks are one
+// compare.
 struct Entry {
+  static constexpr uint32_t kTypedBit = uint32_t{1} << 31;
+
   WheelNode hook;  // first member, so the entry's handle is the hook's: hook.deadline is the key's
   uint32_t key_len;
-  uint32_t value_len;
+  uint32_t value_len;  // string: its length; other kinds: kTypedBit | ValueKind
 
   static Entry* Get(const EntryArena& arena, Handle h) {
     return static_cast<Entry*>(arena.Resolve(h));
   }
 
+  bool is_string() const { return value_len < kTypedBit; }
+  ValueKind kind() const {
+    return is_string() ? ValueKind::kString : static_cast<ValueKind>(value_len & ~kTypedBit);
+  }
   char* data() { return out_of_line() ? body() : tail(); }
   const char* data() const { return out_of_line() ? body() : tail(); }
   std::string_view key() const { return {data(), key_len}; }
-  std::string_view value() const { return {data() + key_len, value_len}; }
+  // Only for a string entry.
+  std::string_view value() const {
+    LOCKNODE_DCHECK(is_string());
+    return {data() + key_len, value_len};
+  }
+  // Only for a non-string entry: the object it owns.
+  Object* object() const {
+    LOCKNODE_DCHECK(!is_string());
+    Object* o = nullptr;
+    std::memcpy(&o, data() + key_len, sizeof(o));
+    return o;
+  }
   Millis deadline() const { return hook.deadline; }
-  // Overwrites the value in place; only for a value of the same length.
+  // Overwrites a string value in place; only for a string of the same length.
   void SetValueSameLength(std::string_view v) {
     LOCKNODE_DCHECK(v.size() == value_len);
     if (!v.empty()) std::memcpy(data() + key_len, v.data(), v.size());
   }
 
   // Bytes of memory this entry occupies (block with size-class rounding, plus an out-of-line
-  // body's bytes; malloc's own header on that body is not counted): what a used-memory count
-  // should add per key. O(1).
+  // body's bytes; malloc's own header on that body is not counted), not counting an object's
+  // own bytes: what a used-memory count should add per key. O(1).
   size_t AllocatedBytes() const {
-    return EntryArena::BlockBytes(BlockSize()) + (out_of_line() ? size_t{key_len} + value_len : 0);
+    return EntryArena::BlockBytes(BlockSize()) +
+           (out_of_line() ? size_t{key_len} + ValueSize() : 0);
   }
 
-  // Allocates an unlinked entry with no deadline.
+  // Allocates an unlinked string entry with no deadline.
   static Handle Create(EntryArena& arena, std::string_view key, std::string_view value) {
-    LOCKNODE_DCHECK(key.size() <= UINT32_MAX && value.size() <= UINT32_MAX);
-    const Entry shape{WheelNode{}, static_cast<uint32_t>(key.size()),
-                      static_cast<uint32_t>(value.size())};
-    const Handle h = arena.Allocate(shape.BlockSize());
-    auto* e = new (arena.Resolve(h)) Entry{shape};
-    if (e->out_of_line()) {
-      char* body = static_cast<char*>(::operator new(key.size() + value.size()));
-      std::memcpy(e->tail(), &body, sizeof(body));
-    }
+    LOCKNODE_DCHECK(value.size() <= kMaxStringBytes);
+    const Handle h = Make(arena, key, static_cast<uint32_t>(value.size()));
     // memcpy with a null source is UB even for 0 bytes, and string_view{} has a null data().
-    if (!key.empty()) std::memcpy(e->data(), key.data(), key.size());
-    if (!value.empty()) std::memcpy(e->data() + key.size(), value.data(), value.size());
+    if (!value.empty()) std::memcpy(Get(arena, h)->data() + key.size(), value.data(), value.size());
     return h;
   }
+  // Allocates an unlinked entry with no deadline owning `object` (non-null, not a string) once
+  // this returns; if it throws, the caller still owns the object.
+  static Handle Create(EntryArena& arena, std::string_view key, Object* object) {
+    const Handle h = Make(arena, key, kTypedBit | static_cast<uint32_t>(object->kind()));
+    std::memcpy(Get(arena, h)->data() + key.size(), &object, sizeof(object));
+    return h;
+  }
+  // Frees the entry and, for a non-string, deletes its object.
   static void Destroy(EntryArena& arena, Handle h) {
     Entry* e = Get(arena, h);
     LOCKNODE_DCHECK(!e->hook.linked());
     const size_t size = e->BlockSize();
+    if (!e->is_string()) delete e->object();
     if (e->out_of_line()) ::operator delete(e->body());
     e->~Entry();
     arena.Free(h, size);
   }
 
  private:
-  size_t InlineSize() const { return sizeof(Entry) + key_len + value_len; }
+  // An entry with its key copied in; the value's bytes are the caller's to write.
+  static Handle Make(EntryArena& arena, std::string_view key, uint32_t value_len) {
+    LOCKNODE_DCHECK(key.size() <= UINT32_MAX);
+    const Entry shape{WheelNode{}, static_cast<uint32_t>(key.size()), value_len};
+    const Handle h = arena.Allocate(shape.BlockSize());
+    auto* e = new (arena.Resolve(h)) Entry{shape};
+    if (e->out_of_line()) {
+      char* body = nullptr;
+      try {
+        body = static_cast<char*>(::operator new(key.size() + e->ValueSize()));
+      } catch (const std::bad_alloc&) {
+        arena.Free(h, shape.BlockSize());
+        throw;
+      }
+      std::memcpy(e->tail(), &body, sizeof(body));
+    }
+    if (!key.empty()) std::memcpy(e->data(), key.data(), key.size());
+    return h;
+  }
+  // Bytes after the key: the string, or the object pointer.
+  size_t ValueSize() const { return is_string() ? value_len : sizeof(Object*); }
+  size_t InlineSize() const { return sizeof(Entry) + key_len + ValueSize(); }
   bool out_of_line() const { return InlineSize() > EntryArena::kMaxSmall; }
   size_t BlockSize() const { return out_of_line() ? sizeof(Entry) + sizeof(char*) : InlineSize(); }
   // The bytes after the header: key and value, or the pointer to the out-of-line body.

@@ -7,21 +7,38 @@
 #include <string_view>
 
 #include "locknode/base/millis.h"
+#include "locknode/keyspace/value.h"
 
 namespace locknode::keyspace {
 
-// What a live key holds. `value` points into the keyspace and stays valid until the next
-// non-const call on it (every call taking `now` may expire or reallocate entries).
+// What a live key holds. `value` and `object` point into the keyspace and stay valid until the
+// next non-const call on it (every call taking `now` may expire or reallocate entries).
 struct EntryView {
-  std::string_view value;
-  Millis deadline;  // monotonic ms, or kNoDeadline
+  std::string_view value;  // the string when kind == kString; empty otherwise
+  Millis deadline;         // monotonic ms, or kNoDeadline
+  ValueKind kind = ValueKind::kString;
+  Object* object = nullptr;  // the value when kind != kString (owned by the keyspace)
 };
+
+// A lookup that expects one kind of value. kWrongType is the one place the keyspace decides
+// Redis's WRONGTYPE (checkType): the key is live but holds another kind.
+enum class Match : uint8_t { kMissing, kFound, kWrongType };
+struct TypedEntry {
+  Match match;
+  EntryView entry;  // meaningful unless kMissing (for kWrongType: what the key does hold)
+};
+
+// The lock fast paths' outcome: the key held exactly the token and the action was done; it did
+// not (missing, or another string); or it holds a non-string, where Redis's GET in the lock
+// script would fail with WRONGTYPE (nothing was changed: the caller runs the script instead).
+enum class CasResult : uint8_t { kNoMatch, kDone, kWrongType };
 
 enum class SetCond : uint8_t { kAlways, kIfAbsent /*NX*/, kIfPresent /*XX*/ };
 enum class TtlMode : uint8_t { kClear /*plain SET*/, kKeep /*KEEPTTL*/, kAt /*deadline given*/ };
 
-// The data model of a lock node: binary-safe string keys holding string values with an
-// optional deadline on the monotonic clock. Single-threaded (owned by one Shard).
+// The data model of a lock node: binary-safe string keys holding a typed value (a string, or an
+// Object of another kind: value.h) with an optional deadline on the monotonic clock.
+// Single-threaded (owned by one Shard).
 //
 // Expiry: a key is expired when now > deadline
 // (Redis keyIsExpired). Every call takes `now` and expires lazily, so what callers see is always
@@ -29,13 +46,13 @@ enum class TtlMode : uint8_t { kClear /*plain SET*/, kKeep /*KEEPTTL*/, kAt /*de
 // overwrites and persists cancel the key's wheel slot in O(1).
 //
 // Layout: one arena block per key (24-byte header with the wheel hook and deadline, then key and
-// value bytes; a key and value too big for the arena's 256-byte blocks live in a heap buffer the
-// block points to) named by a 32-bit handle, indexed by an open-addressing table of handles, so
-// rehashing never moves entries. A lock (~11-byte key, 36-byte token) costs a 72-byte block plus
-// ~5 bytes per table slot. The arena's handles cover just under 32 GiB of blocks; past that, as
-// when mmap fails, allocation throws std::bad_alloc. Keys and values are copied in; the caller's
-// buffers are not retained. Every lookup is O(1) expected (one hash of the key); `now` values
-// must not go backwards.
+// value bytes, or for a non-string the owned Object's pointer; a key and value too big for the
+// arena's 256-byte blocks live in a heap buffer the block points to) named by a 32-bit handle,
+// indexed by an open-addressing table of handles, so rehashing never moves entries. A lock
+// (~11-byte key, 36-byte token) costs a 72-byte block plus ~5 bytes per table slot. The arena's
+// handles cover just under 32 GiB of blocks; past that, as when mmap fails, allocation throws
+// std::bad_alloc. Keys and values are copied in; the caller's buffers are not retained. Every
+// lookup is O(1) expected (one hash of the key); `now` values must not go backwards.
 class Keyspace {
  public:
   explicit Keyspace(Millis now);
@@ -43,15 +60,24 @@ class Keyspace {
   Keyspace(const Keyspace&) = delete;
   Keyspace& operator=(const Keyspace&) = delete;
 
+  // The live entry of any kind (TYPE, EXISTS, the TTL family), or nullopt.
   std::optional<EntryView> Find(std::string_view key, Millis now);
   bool Exists(std::string_view key, Millis now) { return Find(key, now).has_value(); }
+  // The live entry if it holds `kind` (kFound), else kMissing or kWrongType.
+  TypedEntry FindTyped(std::string_view key, ValueKind kind, Millis now);
 
-  // SET with a condition. `deadline` is used only with TtlMode::kAt; a deadline that is already
-  // past (deadline <= now) stores nothing and deletes any old value, yet still counts as "set"
-  // (Redis: SET k v PXAT 1 replies +OK and the key is gone). Returns false iff the condition
-  // failed (nothing changed).
+  // SET with a condition (`value` at most kMaxStringBytes). Replaces a value of any kind.
+  // `deadline` is used only with TtlMode::kAt; a deadline that is already past (deadline <= now)
+  // stores nothing and deletes any old value, yet still counts as "set" (Redis: SET k v PXAT 1
+  // replies +OK and the key is gone). Returns false iff the condition failed (nothing changed).
   bool Set(std::string_view key, std::string_view value, SetCond cond, TtlMode ttl, Millis deadline,
            Millis now);
+  // Set's rules for a non-string value (non-null, kind() != kString): the keyspace takes the
+  // object when it stores it and deletes it otherwise (condition failed, deadline past).
+  bool SetObject(std::string_view key, std::unique_ptr<Object> object, SetCond cond, TtlMode ttl,
+                 Millis deadline, Millis now);
+  // After mutating a stored object in place: brings used_bytes to its AllocatedBytes(). O(1).
+  void Recount(Object& object);
 
   // Deletes a live key; false if there was none.
   bool Erase(std::string_view key, Millis now);
@@ -61,10 +87,11 @@ class Keyspace {
   bool SetDeadline(std::string_view key, Millis deadline, Millis now);
 
   // Lock fast paths (the native release/extend of the lock scripts): act only if the key holds
-  // exactly `token`. CompareAndSetDeadline follows SetDeadline's rules for a past deadline.
-  bool CompareAndDelete(std::string_view key, std::string_view token, Millis now);
-  bool CompareAndSetDeadline(std::string_view key, std::string_view token, Millis deadline,
-                             Millis now);
+  // exactly the string `token`. CompareAndSetDeadline follows SetDeadline's rules for a past
+  // deadline.
+  CasResult CompareAndDelete(std::string_view key, std::string_view token, Millis now);
+  CasResult CompareAndSetDeadline(std::string_view key, std::string_view token, Millis deadline,
+                                  Millis now);
 
   // Wheel-driven reclamation of at most `budget` keys whose deadline has passed (deadline < now).
   // Returns the number reclaimed: min(budget, keys due), so == budget means more may be due.
@@ -81,7 +108,8 @@ class Keyspace {
   size_t size() const;           // keys stored, including expired ones not yet reclaimed (DBSIZE)
   size_t expires_count() const;  // keys with a deadline
   uint64_t expired_total() const { return expired_total_; }  // keys reclaimed or lazily expired
-  // Heap bytes the keys take: entries plus the index (what maxmemory limits). O(1).
+  // Heap bytes the keys take: entries, their objects (as of the last Recount) and the index
+  // (what maxmemory limits). O(1).
   size_t used_bytes() const;
 
  private:

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "keyspace/entry_internal.h"
+#include "support/fake_object.h"
 
 namespace locknode::keyspace::internal {
 namespace {
@@ -110,8 +111,10 @@ TEST(EntryTest, SmallAndOutOfLineEntriesRoundTrip) {
     const std::string key(10, 'k');
     std::string value(value_len, 'v');
     if (!value.empty()) value.back() = 'z';
-    const Handle h = Entry::Create(arena, key, value);
+    const Handle h = Entry::Create(arena, key, std::string_view(value));
     Entry* e = Entry::Get(arena, h);
+    EXPECT_TRUE(e->is_string());
+    EXPECT_EQ(e->kind(), ValueKind::kString);
     EXPECT_EQ(e->key(), key);
     EXPECT_EQ(e->value(), value);
     EXPECT_FALSE(e->hook.linked());
@@ -126,6 +129,45 @@ TEST(EntryTest, SmallAndOutOfLineEntriesRoundTrip) {
       e->SetValueSameLength(value);
       EXPECT_EQ(e->value(), value);
     }
+    Entry::Destroy(arena, h);
+  }
+}
+
+// A non-string entry keeps the same 24-byte header (the kind rides in value_len's top bit) and
+// one pointer after the key; it owns the object, inline or, for a key past the small blocks
+// (24 + 224 + 8 = 256 is the last inline size), in the out-of-line body.
+TEST(EntryTest, ObjectEntriesOwnTheirObject) {
+  EntryArena arena;
+  for (size_t key_len : {size_t{0}, size_t{11}, size_t{224}, size_t{225}, size_t{5000}}) {
+    const std::string key(key_len, 'k');
+    auto object = test::MakeFake(ValueKind::kZSet, "payload");
+    Object* raw = object.get();
+    const Handle h = Entry::Create(arena, key, raw);
+    (void)object.release();  // the entry owns it now
+    const Entry* e = Entry::Get(arena, h);
+    EXPECT_FALSE(e->is_string());
+    EXPECT_EQ(e->kind(), ValueKind::kZSet);
+    EXPECT_EQ(e->key(), key);
+    EXPECT_EQ(e->object(), raw);
+    const size_t inline_size = sizeof(Entry) + key_len + sizeof(Object*);
+    const size_t expected = inline_size <= EntryArena::kMaxSmall
+                                ? EntryArena::BlockBytes(inline_size)
+                                : sizeof(Entry) + sizeof(char*) + key_len + sizeof(Object*);
+    EXPECT_EQ(e->AllocatedBytes(), expected) << key_len;
+    EXPECT_EQ(test::FakeObject::live(), 1);
+    Entry::Destroy(arena, h);
+    EXPECT_EQ(test::FakeObject::live(), 0) << key_len;
+  }
+}
+
+// Every kind fits the tag, and no string length can be mistaken for one.
+TEST(EntryTest, KindTagNeverCollidesWithAStringLength) {
+  EXPECT_LT(kMaxStringBytes, size_t{Entry::kTypedBit});
+  EntryArena arena;
+  for (ValueKind kind : {ValueKind::kList, ValueKind::kSet, ValueKind::kZSet, ValueKind::kHash}) {
+    const Handle h = Entry::Create(arena, "k", test::MakeFake(kind).release());
+    EXPECT_EQ(Entry::Get(arena, h)->kind(), kind);
+    EXPECT_GE(Entry::Get(arena, h)->value_len, Entry::kTypedBit);
     Entry::Destroy(arena, h);
   }
 }

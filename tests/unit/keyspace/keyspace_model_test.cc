@@ -1,4 +1,5 @@
-// Randomized differential test: Keyspace against a std::map model with the same expiry rules.
+// Randomized differential test: Keyspace against a std::map model with the same expiry rules,
+// over string values and non-string ones (FakeObject of every other kind).
 
 #include <algorithm>
 #include <cstdint>
@@ -11,12 +12,20 @@
 
 #include "locknode/keyspace/keyspace.h"
 
+#include "support/fake_object.h"
+
 namespace locknode::keyspace {
 namespace {
 
+using test::FakeObject;
+
+constexpr ValueKind kKinds[] = {ValueKind::kString, ValueKind::kList, ValueKind::kSet,
+                                ValueKind::kZSet, ValueKind::kHash};
+
 struct ModelEntry {
-  std::string value;
+  std::string value;  // the string, or a FakeObject's payload
   Millis deadline;
+  ValueKind kind = ValueKind::kString;
 };
 
 // The specification, written the obvious way.
@@ -33,7 +42,8 @@ class Model {
     }
     return &it->second;
   }
-  bool Set(const std::string& k, const std::string& v, SetCond c, TtlMode t, Millis d, Millis now) {
+  bool Set(const std::string& k, const std::string& v, SetCond c, TtlMode t, Millis d, Millis now,
+           ValueKind kind = ValueKind::kString) {
     ModelEntry* e = Live(k, now);
     if ((c == SetCond::kIfAbsent && e) || (c == SetCond::kIfPresent && !e)) return false;
     if (t == TtlMode::kAt && d <= now) {
@@ -42,7 +52,7 @@ class Model {
     }
     const Millis nd =
         t == TtlMode::kAt ? d : (t == TtlMode::kKeep && e ? e->deadline : kNoDeadline);
-    map_[k] = ModelEntry{v, nd};
+    map_[k] = ModelEntry{v, nd, kind};
     return true;
   }
   bool SetDeadline(const std::string& k, Millis d, Millis now) {
@@ -62,6 +72,18 @@ class Model {
       expired_ += gone ? 1 : 0;
       return gone;
     });
+  }
+  // Redis checkType for the fast paths: missing, another kind, or a string compared to `token`.
+  CasResult Cas(const std::string& k, const std::string& token, Millis now) {
+    const ModelEntry* e = Live(k, now);
+    if (e == nullptr) return CasResult::kNoMatch;
+    if (e->kind != ValueKind::kString) return CasResult::kWrongType;
+    return e->value == token ? CasResult::kDone : CasResult::kNoMatch;
+  }
+  int object_count() const {
+    return static_cast<int>(std::count_if(map_.begin(), map_.end(), [](const auto& kv) {
+      return kv.second.kind != ValueKind::kString;
+    }));
   }
   size_t volatile_count() const {
     return static_cast<size_t>(std::count_if(map_.begin(), map_.end(), [](const auto& kv) {
@@ -110,9 +132,36 @@ class KeyspaceModelTest : public ::testing::TestWithParam<uint32_t> {
     const std::optional<EntryView> got = ks_.Find(k, now_);
     ASSERT_EQ(got.has_value(), want != nullptr) << k;
     if (want) {
-      ASSERT_EQ(got->value, want->value);
+      ASSERT_EQ(got->kind, want->kind);
+      ASSERT_EQ(
+          got->kind == ValueKind::kString ? std::string(got->value) : test::PayloadOf(got->object),
+          want->value);
       ASSERT_EQ(got->deadline, want->deadline);
     }
+    const ValueKind asked = kKinds[rng_() % std::size(kKinds)];
+    const TypedEntry typed = ks_.FindTyped(k, asked, now_);
+    const Match match = !want                 ? Match::kMissing
+                        : want->kind == asked ? Match::kFound
+                                              : Match::kWrongType;
+    ASSERT_EQ(typed.match, match);
+    if (want) {
+      ASSERT_EQ(typed.entry.kind, want->kind);
+    }
+  }
+
+  // Grows a stored object in place and recounts it, as a command mutating a hash would.
+  void GrowObject(const std::string& k) {
+    const ModelEntry* want = model_.Live(k, now_);
+    if (want == nullptr || want->kind == ValueKind::kString) return;
+    const TypedEntry typed = ks_.FindTyped(k, want->kind, now_);
+    ASSERT_EQ(typed.match, Match::kFound);
+    auto* fake = static_cast<FakeObject*>(typed.entry.object);
+    const size_t grow = rng_() % 64;
+    const size_t before = ks_.used_bytes();
+    fake->Grow(grow);
+    ks_.Recount(*fake);
+    ASSERT_EQ(ks_.used_bytes(), before + grow);
+    model_.map()[k].value = fake->payload();
   }
 
   // NextDeadline is never later than the deadline of a key the keyspace must still hold (keys
@@ -133,6 +182,7 @@ class KeyspaceModelTest : public ::testing::TestWithParam<uint32_t> {
     ASSERT_EQ(ks_.size(), model_.map().size());
     ASSERT_EQ(ks_.expires_count(), model_.volatile_count());
     ASSERT_EQ(ks_.expired_total(), model_.expired());
+    ASSERT_EQ(FakeObject::live(), model_.object_count());  // none leaked, none freed early
   }
 
   std::mt19937_64 rng_{GetParam()};
@@ -146,7 +196,7 @@ TEST_P(KeyspaceModelTest, MatchesMapModel) {
   const SetCond conds[] = {SetCond::kAlways, SetCond::kIfAbsent, SetCond::kIfPresent};
   for (int op = 0; op < 200'000; ++op) {
     const std::string k = RandomKey();
-    switch (rng_() % 12) {
+    switch (rng_() % 14) {
       case 0:
       case 1:
       case 2:
@@ -169,19 +219,17 @@ TEST_P(KeyspaceModelTest, MatchesMapModel) {
       }
       case 6: {
         const std::string token = RandomValue();
-        const ModelEntry* e = model_.Live(k, now_);
-        const bool match = e != nullptr && e->value == token;
-        if (match) model_.map().erase(k);
-        ASSERT_EQ(ks_.CompareAndDelete(k, token, now_), match);
+        const CasResult want = model_.Cas(k, token, now_);
+        if (want == CasResult::kDone) model_.map().erase(k);
+        ASSERT_EQ(ks_.CompareAndDelete(k, token, now_), want);
         break;
       }
       case 7: {
         const std::string token = RandomValue();
         const Millis d = RandomDeadline();
-        const ModelEntry* e = model_.Live(k, now_);
-        const bool match = e != nullptr && e->value == token;
-        if (match) model_.SetDeadline(k, d, now_);
-        ASSERT_EQ(ks_.CompareAndSetDeadline(k, token, d, now_), match);
+        const CasResult want = model_.Cas(k, token, now_);
+        if (want == CasResult::kDone) model_.SetDeadline(k, d, now_);
+        ASSERT_EQ(ks_.CompareAndSetDeadline(k, token, d, now_), want);
         break;
       }
       case 8:
@@ -191,6 +239,19 @@ TEST_P(KeyspaceModelTest, MatchesMapModel) {
       case 9:
         now_ += static_cast<Millis>(rng_() % (rng_() % 100 == 0 ? 100'000 : 20));
         break;
+      case 10: {
+        const std::string payload = RandomValue();
+        const ValueKind kind = kKinds[1 + rng_() % (std::size(kKinds) - 1)];
+        const SetCond c = conds[rng_() % 3];
+        const TtlMode t = ttls[rng_() % 3];
+        const Millis d = t == TtlMode::kAt ? RandomDeadline() : kNoDeadline;
+        const bool want = model_.Set(k, payload, c, t, d, now_, kind);
+        ASSERT_EQ(ks_.SetObject(k, test::MakeFake(kind, payload), c, t, d, now_), want);
+        break;
+      }
+      case 11:
+        GrowObject(k);
+        break;
       default:
         CheckFind(k);
         break;
@@ -199,6 +260,13 @@ TEST_P(KeyspaceModelTest, MatchesMapModel) {
     if (op % 10'000 == 0) CheckNextDeadline();
   }
   CheckDrained();
+  // Deleting every key one by one gives back every byte: used_bytes is then the bare index,
+  // exactly what Clear() leaves.
+  for (const auto& [k, e] : model_.map()) ASSERT_TRUE(ks_.Erase(k, now_));
+  const size_t bare = ks_.used_bytes();
+  ks_.Clear();
+  ASSERT_EQ(ks_.used_bytes(), bare);
+  ASSERT_EQ(FakeObject::live(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, KeyspaceModelTest, ::testing::Values(1u, 2u));

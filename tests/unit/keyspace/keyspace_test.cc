@@ -159,29 +159,30 @@ TEST_F(KeyspaceTest, PersistAndSetDeadline) {
 
 TEST_F(KeyspaceTest, CompareAndDelete) {
   Set("lock", "token-1", SetCond::kIfAbsent, TtlMode::kAt, kT + 30'000);
-  EXPECT_FALSE(ks_.CompareAndDelete("lock", "token-2", now_));
-  EXPECT_FALSE(ks_.CompareAndDelete("lock", "token-", now_));
-  EXPECT_FALSE(ks_.CompareAndDelete("other", "token-1", now_));
-  EXPECT_TRUE(ks_.CompareAndDelete("lock", "token-1", now_));
+  EXPECT_EQ(ks_.CompareAndDelete("lock", "token-2", now_), CasResult::kNoMatch);
+  EXPECT_EQ(ks_.CompareAndDelete("lock", "token-", now_), CasResult::kNoMatch);
+  EXPECT_EQ(ks_.CompareAndDelete("other", "token-1", now_), CasResult::kNoMatch);
+  EXPECT_EQ(ks_.CompareAndDelete("lock", "token-1", now_), CasResult::kDone);
   EXPECT_FALSE(ks_.Exists("lock", now_));
   EXPECT_EQ(ks_.expires_count(), 0u);
   EXPECT_EQ(ks_.NextDeadline(), std::nullopt);
   // An expired lock cannot be released by its old holder.
   Set("lock", "t", SetCond::kAlways, TtlMode::kAt, kT + 1);
   now_ = kT + 2;
-  EXPECT_FALSE(ks_.CompareAndDelete("lock", "t", now_));
+  EXPECT_EQ(ks_.CompareAndDelete("lock", "t", now_), CasResult::kNoMatch);
 }
 
 TEST_F(KeyspaceTest, CompareAndSetDeadline) {
   Set("lock", "tok", SetCond::kAlways, TtlMode::kAt, kT + 100);
-  EXPECT_FALSE(ks_.CompareAndSetDeadline("lock", "bad", kT + 500, now_));
+  EXPECT_EQ(ks_.CompareAndSetDeadline("lock", "bad", kT + 500, now_), CasResult::kNoMatch);
   EXPECT_EQ(DeadlineOf("lock"), kT + 100);
-  EXPECT_TRUE(ks_.CompareAndSetDeadline("lock", "tok", kT + 500, now_));
+  EXPECT_EQ(ks_.CompareAndSetDeadline("lock", "tok", kT + 500, now_), CasResult::kDone);
   EXPECT_EQ(DeadlineOf("lock"), kT + 500);
   now_ = kT + 200;  // past the old deadline, before the new one
   EXPECT_EQ(ks_.ExpireDue(now_, 10), 0u);
   EXPECT_EQ(Get("lock"), "tok");
-  EXPECT_TRUE(ks_.CompareAndSetDeadline("lock", "tok", now_, now_));  // past: deletes
+  EXPECT_EQ(ks_.CompareAndSetDeadline("lock", "tok", now_, now_),
+            CasResult::kDone);  // past: deletes
   EXPECT_FALSE(ks_.Exists("lock", now_));
 }
 
@@ -216,7 +217,7 @@ TEST_F(KeyspaceTest, BinaryKeysAndValues) {
   EXPECT_TRUE(Set(""sv, "empty key"));
   EXPECT_EQ(Get(""sv), "empty key");
   EXPECT_EQ(ks_.size(), 3u);
-  EXPECT_TRUE(ks_.CompareAndDelete(k1, v, now_));
+  EXPECT_EQ(ks_.CompareAndDelete(k1, v, now_), CasResult::kDone);
   EXPECT_EQ(ks_.size(), 2u);
 }
 
