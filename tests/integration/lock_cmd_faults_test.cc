@@ -17,8 +17,11 @@ using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 constexpr milliseconds kRunTimeout{20000};
 
-// Records the wall-clock ms of the SIGTERM it gets, and ignores it (so SIGKILL must follow).
-constexpr char kStubborn[] = R"(trap 'date +%s%3N > "$0/term"' TERM; while :; do sleep 0.05; done)";
+// Records the wall-clock ms of the SIGTERM it gets (written whole, then renamed, so the test
+// never reads half a file), and ignores it, so SIGKILL must follow. "ready" once trapped.
+constexpr char kStubborn[] =
+    R"(trap 'date +%s%3N > "$0/term.tmp"; mv "$0/term.tmp" "$0/term"' TERM
+       : > "$0/ready"; while :; do sleep 0.05; done)";
 
 TEST_F(LockCmdTest, OneNodeKilledWhileHeldKeepsTheLock) {
   auto run = Lock({"-v", "--ttl", "900"}, "lock:kill", {"sh", "-c", "sleep 2; exit 7"});
@@ -35,7 +38,7 @@ TEST_F(LockCmdTest, ThreeNodesPausedLoseTheLockSigtermThenSigkill) {
   constexpr long long kTtl = 1500, kKillAfter = 700;
   auto run = Lock({"-v", "--ttl", std::to_string(kTtl), "--kill-after", std::to_string(kKillAfter)},
                   "lock:pause", {"sh", "-c", kStubborn, dir_});
-  ASSERT_TRUE(WaitHeld("lock:pause", milliseconds(5000))) << run->Output();
+  ASSERT_TRUE(WaitFile(dir_ + "/ready", milliseconds(5000))) << run->Output();
   std::this_thread::sleep_for(milliseconds(200));
   const long long stopped_at = WallMs();
   for (int i = 0; i < 3; ++i) nodes_[i]->Signal(SIGSTOP);
@@ -63,7 +66,7 @@ TEST_F(LockCmdTest, KeyTakenFromAQuorumIsLostAtTheNextExtend) {
   constexpr long long kTtl = 3000;
   auto run = Lock({"-v", "--ttl", std::to_string(kTtl), "--kill-after", "500"}, "lock:gone",
                   {"sh", "-c", kStubborn, dir_});
-  ASSERT_TRUE(WaitHeld("lock:gone", milliseconds(5000))) << run->Output();
+  ASSERT_TRUE(WaitFile(dir_ + "/ready", milliseconds(5000))) << run->Output();
   const long long deleted_at = WallMs();
   for (size_t i = 0; i < 3; ++i) {
     RespClient c(nodes_[i]->port());

@@ -147,8 +147,12 @@ TEST_F(LockCmdTest, WaitZeroTriesOnceWaitNTriesForNMilliseconds) {
 TEST_F(LockCmdTest, SigintIsForwardedAndTheLockReleased) {
   auto run = Lock(
       {}, "lock:int",
-      {"sh", "-c", "trap 'echo int > \"$0/int\"; exit 3' INT; while :; do sleep 0.05; done", dir_});
-  ASSERT_TRUE(WaitHeld("lock:int", milliseconds(5000))) << run->Output();
+      {"sh", "-c",
+       "trap 'echo int > \"$0/int\"; exit 3' INT; : > \"$0/ready\"; while :; do sleep 0.05; done",
+       dir_});
+  // CMD runs (and has its trap) only once the lock is held.
+  ASSERT_TRUE(WaitFile(dir_ + "/ready", milliseconds(5000))) << run->Output();
+  EXPECT_GE(NodesHolding("lock:int"), 3);
   run->Signal(SIGINT);
   EXPECT_EQ(run->Wait(kRunTimeout), 3) << run->Output();
   EXPECT_EQ(ReadText(dir_ + "/int"), "int\n");
