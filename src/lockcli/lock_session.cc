@@ -86,8 +86,8 @@ std::optional<int> LockSession::Acquire() {
   std::fprintf(stderr, "locknode lock: '%s' %s after %d attempt(s) (%d of %d nodes answered)\n",
                o_.name.c_str(), reachable ? "not acquired" : "unavailable: too few nodes answered",
                attempts_, r.ok + r.refused, lock_.size());
-  if (!reachable) {
-    for (const std::string& n : r.notes) std::fprintf(stderr, "  %s\n", n.c_str());
+  for (const std::string& n : r.notes) {  // why each node said no, unless just "held"
+    if (!n.ends_with(": no")) std::fprintf(stderr, "  %s\n", n.c_str());
   }
   return reachable ? kExitNotAcquired : kExitNodesUnreachable;
 }
