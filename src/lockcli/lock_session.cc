@@ -154,6 +154,11 @@ int LockSession::Run() {
   RoundResult r;
   if (lock_.ConnectAll(o_.connect_timeout, &r) < lock_.quorum()) LogRound("connect", r);
   if (auto code = Acquire()) return *code;
+  // Interrupted while the last attempt ran: do not start CMD just to stop it.
+  if (const int sig = WaitSignal(Clock::now()); sig != 0 && sig != SIGCHLD) {
+    lock_.Release(&r);
+    return 128 + sig;
+  }
   const std::vector<std::pair<std::string, std::string>> env = {
       {"LOCKNODE_LOCK_NAME", o_.name},
       {"LOCKNODE_LOCK_TOKEN", lock_.token()},
