@@ -14,6 +14,7 @@ pid_t SpawnChild(const std::vector<std::string>& command,
                  const sigset_t& child_mask) {
   // Everything the child needs is built before fork: after it only exec-safe calls remain.
   std::vector<char*> argv;
+  argv.reserve(command.size() + 1);
   for (const std::string& a : command) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);

@@ -166,13 +166,8 @@ int LockSession::Run() {
       {"LOCKNODE_LOCK_VALIDITY_MS", std::to_string(Ms(validity_end_ - Clock::now()))},
   };
   const pid_t child = SpawnChild(o_.command, env, child_mask_);
-  int code;
-  if (child < 0) {
-    std::perror("locknode lock: fork");
-    code = kExitCannotExecute;
-  } else {
-    code = Supervise(child);
-  }
+  if (child < 0) std::perror("locknode lock: fork");
+  const int code = child < 0 ? kExitCannotExecute : Supervise(child);
   lock_.Release(&r);
   LogRound("released", r);
   if (lost_) {

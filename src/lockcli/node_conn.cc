@@ -54,8 +54,8 @@ Reply FromHiredis(const redisReply& r) {
 }
 
 bool IsIpLiteral(const std::string& host) {
-  in6_addr a6;
-  in_addr a4;
+  in6_addr a6{};
+  in_addr a4{};
   return inet_pton(AF_INET, host.c_str(), &a4) == 1 || inet_pton(AF_INET6, host.c_str(), &a6) == 1;
 }
 
@@ -199,7 +199,7 @@ std::optional<Reply> NodeConn::ReadReply(Deadline deadline) {
       freeReplyObject(raw);
       return reply;
     }
-    ssize_t got;
+    ssize_t got = 0;
     if (ssl_ != nullptr) {
       const int rc = SSL_read(ssl_, buf, sizeof buf);
       got = rc;

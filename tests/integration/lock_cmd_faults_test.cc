@@ -14,7 +14,6 @@ namespace locknode::test {
 namespace {
 
 using std::chrono::milliseconds;
-using std::chrono::steady_clock;
 constexpr milliseconds kRunTimeout{20000};
 
 // Records the wall-clock ms of the SIGTERM it gets (written whole, then renamed, so the test

@@ -41,6 +41,7 @@ constexpr int kContenders = 6;
 
 TEST_F(LockCmdTest, ConcurrentInvocationsNeverOverlap) {
   std::vector<std::unique_ptr<CommandProcess>> runs;
+  runs.reserve(kContenders);
   for (int i = 0; i < kContenders; ++i) {
     runs.push_back(Lock({"-v", "--wait", "15000", "--retry-delay", "60", "--ttl", "2000"},
                         "lock:contended", {"sh", "-c", kAloneCheck, "sh", dir_}));
@@ -63,6 +64,7 @@ TEST_F(LockCmdTest, ConcurrentInvocationsNeverOverlap) {
 // see overlaps, or the test above proves nothing.
 TEST_F(LockCmdTest, WithoutTheLockTheCheckerSeesOverlaps) {
   std::vector<std::unique_ptr<CommandProcess>> runs;
+  runs.reserve(kContenders);
   for (int i = 0; i < kContenders; ++i) {
     runs.push_back(CommandProcess::Start({"sh", "-c", kAloneCheck, "sh", dir_}));
   }

@@ -24,6 +24,7 @@ std::unique_ptr<CommandProcess> CommandProcess::Start(const std::vector<std::str
   close(fd);
   p->log_path_ = tmpl;
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   const pid_t parent = getpid();

@@ -57,6 +57,7 @@ TEST(NodeList, CommaAndFileForms) {
 ParsedCommandLine Parse(std::vector<std::string> args) {
   args.insert(args.begin(), "lock");
   std::vector<char*> argv;
+  argv.reserve(args.size());
   for (auto& a : args) argv.push_back(a.data());
   return ParseLockCommandLine(static_cast<int>(argv.size()), argv.data());
 }
