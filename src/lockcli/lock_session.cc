@@ -97,8 +97,8 @@ void LockSession::DeclareLost(const char* why) {
   lost_at_ = Clock::now();
   kill_at_ = lost_at_ + o_.kill_after;
   ::kill(-group_, SIGTERM);
-  std::fprintf(stderr, "locknode lock: lock '%s' lost (%s): SIGTERM sent to CMD\n", o_.name.c_str(),
-               why);
+  std::fprintf(stderr, "locknode lock: +%lldms lock '%s' lost (%s): SIGTERM sent to CMD\n",
+               Ms(lost_at_ - start_), o_.name.c_str(), why);
 }
 
 void LockSession::ExtendOnce() {
