@@ -21,7 +21,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         cmake g++ make pkg-config \
         libboost1.81-dev libspdlog-dev libcli11-dev liblua5.1-0-dev libssl-dev liburing-dev \
-        libgtest-dev \
+        libhiredis-dev libgtest-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -47,12 +47,12 @@ RUN strip --strip-unneeded build/locknode && ldd build/locknode
 FROM debian:bookworm-slim AS runtime
 
 # Runtime shared libraries only (see `ldd locknode` in the build log): spdlog (+ fmt, pulled
-# in by it), Lua 5.1 and OpenSSL 3 (tls-port, SHA-256 of passwords). libstdc++6 / libgcc-s1 /
-# libc6 are already in the base image.
+# in by it), Lua 5.1, OpenSSL 3 (tls-port, SHA-256 of passwords) and hiredis (the
+# `locknode lock` client). libstdc++6 / libgcc-s1 / libc6 are already in the base image.
 # apt-get clean also drops /var/cache/apt/*.bin (~80 MB) on bases without docker-clean.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libspdlog1.10 libfmt9 liblua5.1-0 libssl3 liburing2 \
+        libspdlog1.10 libfmt9 liblua5.1-0 libssl3 liburing2 libhiredis0.14 \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log
 

@@ -2,6 +2,7 @@
 // failures to exit codes.
 #include <cstdio>
 #include <stdexcept>
+#include <string_view>
 #include <system_error>
 
 #include <CLI/App.hpp>
@@ -9,10 +10,18 @@
 
 #include "locknode/app/config.h"
 #include "locknode/app/run.h"
+#include "locknode/lockcli/lock_command.h"
 
 int main(int argc, char** argv) {
+  // `locknode lock ...` is the lock client (src/lockcli), not the server: dispatched before the
+  // server's options are parsed, so the two share no state.
+  if (argc >= 2 && std::string_view(argv[1]) == "lock") {
+    return locknode::lockcli::Main(argc - 1, argv + 1);
+  }
   locknode::Config config;
   CLI::App cli("locknode: a Redis-protocol lock server", "locknode");
+  cli.footer(
+      "locknode lock [OPTIONS] NAME -- CMD [ARGS...] runs CMD under a Redlock (see --help there).");
   locknode::app::CliRequest request;
   try {
     request = locknode::app::ParseCommandLine(cli, argc, argv, &config);

@@ -17,5 +17,7 @@ check keyspace  'boost/asio|spdlog|CLI/|lua|locknode/(protocol|command|script|ne
 check script    'boost/asio|spdlog|CLI/|locknode/(keyspace|command|net|app)'
 check command   'boost/asio|spdlog|CLI/|lua|locknode/(net|app)'
 check net       'CLI/|locknode/app'
+# The lock client talks to nodes over the network only: no server module, Asio, spdlog or Lua.
+check lockcli   'boost/|spdlog|lua|locknode/(base|protocol|keyspace|command|script|net|app)'
 [ $status -eq 0 ] && echo "layering ok"
 exit $status
