@@ -19,6 +19,7 @@
 
 #include "support/compat_scripts.h"
 #include "support/diff_harness.h"
+#include "support/wire_scripts.h"
 
 namespace locknode::test {
 namespace {
