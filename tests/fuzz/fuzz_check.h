@@ -14,6 +14,7 @@ namespace locknode::fuzz {
 
 // Length of the one RESP2/RESP3 value at the start of `s`, or 0 if `s` does not start with a
 // complete, well-formed value. Replies are written by our own writer, so any 0 is a bug.
-size_t RespValueLength(std::string_view s, int depth = 0);
+// The test tree's one reply reader does the work (tests/support/resp_reply.h).
+size_t RespValueLength(std::string_view s);
 
 }  // namespace locknode::fuzz

@@ -3,7 +3,7 @@
 
 Seeds: Redis's malformed-protocol cases (tests/unit/protocol.tcl, auth.tcl; SAFETY §2.3), valid
 lock commands, and the lock-library scripts of COMPAT.md §2 (read from
-tests/unit/script/compat_scripts.h, which holds their exact bytes). Crash regressions live next
+tests/support/compat_scripts.h, which holds their exact bytes). Crash regressions live next
 to the seeds as crash-* files and are never rewritten here. Run after changing the seed list:
     python3 tests/fuzz/make_corpus.py
 """
@@ -25,7 +25,7 @@ def resp(*args):
 
 def lock_scripts():
     """(name, body) of every script in compat_scripts.h, decoded from the C++ literals."""
-    text = open(os.path.join(ROOT, "tests/unit/script/compat_scripts.h")).read()
+    text = open(os.path.join(ROOT, "tests/support/compat_scripts.h")).read()
     scripts = []
     for m in re.finditer(r'\{"(\w+)", "[0-9a-f]{40}", FastPathKind::\w+,\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\}',
                          text):

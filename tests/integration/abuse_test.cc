@@ -27,7 +27,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr long kMiB = 1024;  // in kB, the unit of /proc/<pid>/status
+constexpr long kMiB = 1024;                       // in kB, the unit of /proc/<pid>/status
 constexpr size_t kOutputHighWater = 1024 * 1024;  // net::Session::kOutputHighWater
 
 double SecondsSince(SteadyClock::time_point start) {
@@ -92,8 +92,8 @@ class AbuseRun {
     const long peak = sampler_.peak_kb();
     const double secs = SecondsSince(start_);
     const std::string probe = probe_.Summary();
-    std::printf("abuse: %s peak_rss=%ldkB idle_rss=%ldkB bound=%ldkB %s secs=%.1f%s\n", name_,
-                peak, idle_kb_, bound_kb == 0 ? 0 : idle_kb_ + bound_kb, probe.c_str(), secs,
+    std::printf("abuse: %s peak_rss=%ldkB idle_rss=%ldkB bound=%ldkB %s secs=%.1f%s\n", name_, peak,
+                idle_kb_, bound_kb == 0 ? 0 : idle_kb_ + bound_kb, probe.c_str(), secs,
                 kSanitizedBuild ? " (ASan: RSS not bounded)" : "");
     std::fflush(stdout);
     ::testing::Test::RecordProperty("peak_rss_kb", std::to_string(peak));
@@ -253,9 +253,10 @@ TEST(AbuseTest, RandomBytesFromSixteenConnections) {
 // between soft and hard that the client does not read closes it once it has stayed over the
 // soft limit for the soft seconds (checked by the 1 s sweep). Everyone else is served.
 TEST(AbuseTest, OutputBufferLimitClosesOnlyTheOffender) {
-  auto server = StartOrFail({"--client-output-buffer-limit", "normal 32mb 4mb 2",
-                             // room for the test's 16 MiB value (defaults allow 1 MiB)
-                             "--proto-max-bulk-len", "32mb", "--client-query-buffer-limit", "64mb"});
+  auto server =
+      StartOrFail({"--client-output-buffer-limit", "normal 32mb 4mb 2",
+                   // room for the test's 16 MiB value (defaults allow 1 MiB)
+                   "--proto-max-bulk-len", "32mb", "--client-query-buffer-limit", "64mb"});
   ASSERT_NE(server, nullptr);
   RespClient admin(server->port());
   const std::string big(16 << 20, 'b');
@@ -290,10 +291,9 @@ TEST(AbuseTest, OutputBufferLimitClosesOnlyTheOffender) {
 // maxmemory-clients: clients holding large partial bulks push the total over the cap; the
 // sweep closes the biggest until the rest fit, and the smaller ones finish their requests.
 TEST(AbuseTest, MaxmemoryClientsEvictsTheBiggest) {
-  auto server =
-      StartOrFail({"--maxmemory-clients", "8mb", "--client-request-timeout-ms", "0",
-                   // bulks of up to 6 MiB (defaults allow 1 MiB)
-                   "--proto-max-bulk-len", "8mb", "--client-query-buffer-limit", "16mb"});
+  auto server = StartOrFail({"--maxmemory-clients", "8mb", "--client-request-timeout-ms", "0",
+                             // bulks of up to 6 MiB (defaults allow 1 MiB)
+                             "--proto-max-bulk-len", "8mb", "--client-query-buffer-limit", "16mb"});
   ASSERT_NE(server, nullptr);
   AbuseRun run("maxmemory-clients", *server);
   const std::vector<size_t> sizes = {1u << 20, 2u << 20, 3u << 20, 6u << 20};

@@ -96,8 +96,8 @@ TEST(ClientLimitsTest, ClientListShowsBufferSizes) {
     tot_mem = std::stol(list.substr(list.find(" tot-mem=", at) + 9));
     std::this_thread::sleep_for(milliseconds(20));
   }
-  EXPECT_GE(qbuf, 3);   // at least the body bytes of the unfinished request
-  EXPECT_LE(qbuf, 22);  // and no more than was sent
+  EXPECT_GE(qbuf, 3);             // at least the body bytes of the unfinished request
+  EXPECT_LE(qbuf, 22);            // and no more than was sent
   EXPECT_GE(tot_mem, 16 * 1024);  // its read buffer, at least
 }
 

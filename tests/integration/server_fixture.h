@@ -43,14 +43,14 @@ inline std::unique_ptr<ServerProcess> StartOrFail(const std::vector<std::string>
   return std::move(started.server);
 }
 
-// Skips the test, loudly, when an external tool is missing.
-#define LOCKNODE_REQUIRE_TOOL(tool)                                             \
-  do {                                                                          \
-    if (::locknode::test::FindInPath(tool).empty()) {                           \
-      GTEST_SKIP() << "\n*** SKIPPED: " tool                                    \
-                      " is not in PATH (apt-get install "                       \
-                      "redis-tools); this compatibility check did not run ***"; \
-    }                                                                           \
+// Fails the test, loudly, when a required external tool is missing (never a skip: the tools are
+// installed by .ci/install-deps test).
+#define LOCKNODE_REQUIRE_TOOL(tool)                                                               \
+  do {                                                                                            \
+    if (::locknode::test::FindInPath(tool).empty()) {                                             \
+      GTEST_FAIL() << "\n*** MISSING REQUIRED DEPENDENCY: " tool                                  \
+                      " is not in PATH (apt-get install redis-tools; .ci/install-deps test) ***"; \
+    }                                                                                             \
   } while (0)
 
 }  // namespace locknode::test

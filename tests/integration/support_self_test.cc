@@ -7,44 +7,77 @@
 #include "support/diff_harness.h"
 #include "support/pty_session.h"
 #include "support/resp_client.h"
+#include "support/resp_reply.h"
 
 namespace locknode::test {
 namespace {
 
 TEST(SupportSelfTest, FramesEveryRespType) {
-  EXPECT_EQ(FrameReplyLength("+OK\r\n"), 5);
-  EXPECT_EQ(FrameReplyLength("-ERR x\r\n+OK\r\n"), 8);
-  EXPECT_EQ(FrameReplyLength(":-2\r\n"), 5);
-  EXPECT_EQ(FrameReplyLength("$-1\r\n"), 5);
-  EXPECT_EQ(FrameReplyLength("$0\r\n\r\n"), 6);
-  EXPECT_EQ(FrameReplyLength("$4\r\na\r\nb\r\n"), 10);  // CRLF inside a bulk is payload
-  EXPECT_EQ(FrameReplyLength("*2\r\n:1\r\n$1\r\nx\r\n"), 15);
-  EXPECT_EQ(FrameReplyLength("*0\r\n"), 4);
-  EXPECT_EQ(FrameReplyLength("*-1\r\n"), 5);
-  EXPECT_EQ(FrameReplyLength("_\r\n"), 3);
-  EXPECT_EQ(FrameReplyLength("#t\r\n"), 4);
-  EXPECT_EQ(FrameReplyLength(",1.5\r\n"), 6);
-  EXPECT_EQ(FrameReplyLength("(123\r\n"), 6);
-  EXPECT_EQ(FrameReplyLength("=7\r\ntxt:abc\r\n"), 13);
-  EXPECT_EQ(FrameReplyLength("%1\r\n+a\r\n:1\r\n"), 12);
-  EXPECT_EQ(FrameReplyLength("~2\r\n+a\r\n+b\r\n"), 12);
-  EXPECT_EQ(FrameReplyLength(">2\r\n+a\r\n+b\r\n"), 12);
-  EXPECT_EQ(FrameReplyLength("|1\r\n+k\r\n+v\r\n+OK\r\n"), 17);  // attribute + its reply
-  EXPECT_EQ(FrameReplyLength("*2\r\n*1\r\n:1\r\n%0\r\n"), 16);
+  EXPECT_EQ(ReadReply("+OK\r\n"), 5);
+  EXPECT_EQ(ReadReply("-ERR x\r\n+OK\r\n"), 8);
+  EXPECT_EQ(ReadReply(":-2\r\n"), 5);
+  EXPECT_EQ(ReadReply("$-1\r\n"), 5);
+  EXPECT_EQ(ReadReply("$0\r\n\r\n"), 6);
+  EXPECT_EQ(ReadReply("$4\r\na\r\nb\r\n"), 10);  // CRLF inside a bulk is payload
+  EXPECT_EQ(ReadReply("*2\r\n:1\r\n$1\r\nx\r\n"), 15);
+  EXPECT_EQ(ReadReply("*0\r\n"), 4);
+  EXPECT_EQ(ReadReply("*-1\r\n"), 5);
+  EXPECT_EQ(ReadReply("_\r\n"), 3);
+  EXPECT_EQ(ReadReply("#t\r\n"), 4);
+  EXPECT_EQ(ReadReply(",1.5\r\n"), 6);
+  EXPECT_EQ(ReadReply("(123\r\n"), 6);
+  EXPECT_EQ(ReadReply("=7\r\ntxt:abc\r\n"), 13);
+  EXPECT_EQ(ReadReply("%1\r\n+a\r\n:1\r\n"), 12);
+  EXPECT_EQ(ReadReply("~2\r\n+a\r\n+b\r\n"), 12);
+  EXPECT_EQ(ReadReply(">2\r\n+a\r\n+b\r\n"), 12);
+  EXPECT_EQ(ReadReply("|1\r\n+k\r\n+v\r\n+OK\r\n"), 17);  // attribute + its reply
+  EXPECT_EQ(ReadReply("*2\r\n*1\r\n:1\r\n%0\r\n"), 16);
 }
 
 TEST(SupportSelfTest, IncompleteAndMalformed) {
-  EXPECT_EQ(FrameReplyLength(""), 0);
-  EXPECT_EQ(FrameReplyLength("+OK"), 0);
-  EXPECT_EQ(FrameReplyLength("+OK\r"), 0);
-  EXPECT_EQ(FrameReplyLength("$3\r\nab"), 0);
-  EXPECT_EQ(FrameReplyLength("$3\r\nabc\r"), 0);
-  EXPECT_EQ(FrameReplyLength("*2\r\n:1\r\n"), 0);
-  EXPECT_EQ(FrameReplyLength("%1\r\n+a\r\n"), 0);
-  EXPECT_EQ(FrameReplyLength("?x\r\n"), -1);
-  EXPECT_EQ(FrameReplyLength("$abc\r\n"), -1);
-  EXPECT_EQ(FrameReplyLength("$3\r\nabcd\r\n"), -1);
-  EXPECT_EQ(FrameReplyLength("*-2\r\n"), -1);
+  EXPECT_EQ(ReadReply(""), 0);
+  EXPECT_EQ(ReadReply("+OK"), 0);
+  EXPECT_EQ(ReadReply("+OK\r"), 0);
+  EXPECT_EQ(ReadReply("$3\r\nab"), 0);
+  EXPECT_EQ(ReadReply("$3\r\nabc\r"), 0);
+  EXPECT_EQ(ReadReply("*2\r\n:1\r\n"), 0);
+  EXPECT_EQ(ReadReply("%1\r\n+a\r\n"), 0);
+  EXPECT_EQ(ReadReply("?x\r\n"), -1);
+  EXPECT_EQ(ReadReply("$abc\r\n"), -1);
+  EXPECT_EQ(ReadReply("$3\r\nabcd\r\n"), -1);
+  EXPECT_EQ(ReadReply("*-2\r\n"), -1);
+  // Strict: what neither redis-server nor locknode's writer may send is a failure, not a frame.
+  EXPECT_EQ(ReadReply(":abc\r\n"), -1);
+  EXPECT_EQ(ReadReply(":\r\n"), -1);
+  EXPECT_EQ(ReadReply("_x\r\n"), -1);
+  EXPECT_EQ(ReadReply("#y\r\n"), -1);
+  EXPECT_EQ(ReadReply("(1a\r\n"), -1);
+  EXPECT_EQ(ReadReply("~-1\r\n"), -1);  // only $ and * have a null form
+  EXPECT_EQ(ReadReply("=-1\r\n"), -1);
+  EXPECT_EQ(ReadReply("+O\nK\r\n"), -1);  // stray LF inside a line
+  EXPECT_EQ(ReadReply("+OK\n"), -1);
+  EXPECT_EQ(ReadReply("*1\r\n$1\r\nxy\r\n"), -1);
+}
+
+TEST(SupportSelfTest, DescribesTheOutermostValue) {
+  RespValue v;
+  EXPECT_EQ(ReadReply(":-42\r\n", &v), 6);
+  EXPECT_EQ(v.type, ':');
+  EXPECT_EQ(v.number, -42);
+  EXPECT_EQ(ReadReply("$4\r\na\r\nb\r\n+OK\r\n", &v), 10);
+  EXPECT_EQ(v.type, '$');
+  EXPECT_EQ(v.text, "a\r\nb");
+  EXPECT_FALSE(v.null);
+  EXPECT_EQ(ReadReply("$-1\r\n", &v), 5);
+  EXPECT_TRUE(v.null);
+  EXPECT_EQ(ReadReply("*2\r\n-ERR x\r\n:1\r\n", &v), 16);
+  EXPECT_EQ(v.type, '*');
+  EXPECT_EQ(v.number, 2);
+  EXPECT_EQ(ReadReply("-ERR no\r\n", &v), 9);
+  EXPECT_EQ(v.text, "ERR no");
+  // A length or count near INT64_MAX is "incomplete" (no arithmetic overflow).
+  EXPECT_EQ(ReadReply("$9223372036854775807\r\nx"), 0);
+  EXPECT_EQ(ReadReply("%4611686018427387904\r\n"), 0);
 }
 
 TEST(SupportSelfTest, EncodeAndEscape) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "integration/server_fixture.h"
+#include "support/compat_scripts.h"
 #include "support/resp_client.h"
 #include "support/server_process.h"
 
@@ -164,10 +165,9 @@ class TlsTest : public ::testing::Test {
     error_ = nullptr;
   }
   void SetUp() override {
-    if (FindInPath("openssl").empty()) {
-      GTEST_SKIP() << "\n*** SKIPPED: openssl is not in PATH (apt-get install openssl); "
-                      "the TLS tests did not run ***";
-    }
+    ASSERT_FALSE(FindInPath("openssl").empty())
+        << "\n*** MISSING REQUIRED DEPENDENCY: openssl is not in PATH (apt-get install openssl; "
+           ".ci/install-deps test) ***";
     LOCKNODE_REQUIRE_TOOL("redis-cli");
     ASSERT_TRUE(error_->empty()) << *error_;
   }
@@ -250,9 +250,7 @@ TEST_F(TlsTest, LockRoundTrip) {
   auto server = StartTls(ServerArgs());
   ASSERT_NE(server, nullptr);
   const int port = server->tls_port();
-  const std::string release =
-      "if redis.call(\"get\",KEYS[1]) == ARGV[1] then return redis.call(\"del\",KEYS[1]) "
-      "else return 0 end";
+  const std::string release(script::testdata::FindCompatScript("seed_canonical")->body);
   EXPECT_EQ(Cli(port, "client", {"SET", "tls:lock", "token-1", "NX", "PX", "30000"}).output,
             "OK\n");
   EXPECT_EQ(Cli(port, "client", {"SET", "tls:lock", "token-2", "NX", "PX", "30000"}).output,

@@ -1,10 +1,16 @@
 #include "support/diff_harness.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string_view>
+#include <utility>
 
 #include "support/resp_client.h"
+#include "support/resp_reply.h"
 
 namespace locknode::test {
 
@@ -26,13 +32,13 @@ bool SubjectIsRedis() {
   return env != nullptr && std::string_view(env) == "redis";
 }
 
+// The value of a reply that is exactly one RESP integer.
 std::optional<int64_t> ParseIntegerReply(const std::string& reply) {
-  if (reply.size() < 4 || reply[0] != ':') return std::nullopt;
-  std::string digits = reply.substr(1, reply.size() - 3);
-  char* end = nullptr;
-  long long value = std::strtoll(digits.c_str(), &end, 10);
-  if (end == digits.c_str() || *end != '\0') return std::nullopt;
-  return value;
+  RespValue value;
+  if (ReadReply(reply, &value) != static_cast<long>(reply.size()) || value.type != ':') {
+    return std::nullopt;
+  }
+  return value.number;
 }
 
 // Replaces the value that follows `key` (a bulk string key in a RESP2 array or RESP3 map) with
@@ -54,7 +60,9 @@ std::string ReplaceValueAfterKey(std::string reply, const std::string& key,
   return reply.replace(value, end - value, placeholder);
 }
 
-bool Matches(const DiffStep& step, const std::string& want, const std::string& got) {
+// `allowance`: kIntTolerance's limit for this step (tolerance + measured skew).
+bool Matches(const DiffStep& step, const std::string& want, const std::string& got,
+             int64_t allowance) {
   switch (step.compare) {
     case Compare::kExact:
       return want == got;
@@ -63,7 +71,7 @@ bool Matches(const DiffStep& step, const std::string& want, const std::string& g
       auto b = ParseIntegerReply(got);
       if (!a || !b) return want == got;
       if (*a < 0 || *b < 0) return *a == *b;
-      return std::llabs(*a - *b) <= step.tolerance;
+      return std::llabs(*a - *b) <= allowance;
     }
     case Compare::kHello:
       return NormalizeHello(want) == NormalizeHello(got);
@@ -79,8 +87,29 @@ DiffStep Cmd(const std::vector<std::string>& args) { return DiffStep{EncodeComma
 
 DiffStep Raw(const std::string& bytes, int replies) { return DiffStep{bytes, replies}; }
 
-DiffStep Approx(const std::vector<std::string>& args, int64_t tolerance) {
-  return DiffStep{EncodeCommand(args), 1, Compare::kIntTolerance, tolerance};
+DiffStep Approx(const std::vector<std::string>& args, int64_t tolerance, int64_t unit_ms) {
+  return DiffStep{EncodeCommand(args), 1, Compare::kIntTolerance, tolerance, unit_ms};
+}
+
+DiffStep NoTtl(DiffStep step) {
+  step.may_set_ttl = false;
+  return step;
+}
+
+DiffStep Pttl(const std::string& key) { return Approx({"PTTL", key}, kPttlSlackMs); }
+
+DiffStep Ttl(const std::string& key) { return Approx({"TTL", key}, kTtlSlackS, 1000); }
+
+DiffStep ApproxPttl(const std::vector<std::string>& args) { return Approx(args, kPttlSlackMs); }
+
+std::string NowPlusMs(int64_t ms) {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count() + ms);
+}
+
+std::string NowPlusS(int64_t s) {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count() + s);
 }
 
 DiffStep Hello(const std::vector<std::string>& args) {
@@ -129,13 +158,14 @@ void DiffTest::TearDownTestSuite() {
 
 void DiffTest::SetUp() {
   if (FindInPath("redis-server").empty()) {
-    GTEST_SKIP() << "\n*** SKIPPED: redis-server is not in PATH; the differential suite needs "
-                    "Debian's redis-server 7.0.15 (apt-get install redis-server) ***";
+    GTEST_FAIL() << "\n*** MISSING REQUIRED DEPENDENCY: redis-server is not in PATH; the "
+                    "differential suite needs Debian's redis-server 7.0.15 (apt-get install "
+                    "redis-server; .ci/install-deps test) ***";
   }
   ASSERT_TRUE(reference_ && subject_) << *setup_error_;
 }
 
-std::vector<std::string> DiffTest::RunCase(const DiffCase& c, int* compared) {
+std::vector<std::string> DiffTest::RunCase(const DiffCase& c, Tally* tally) {
   std::vector<std::string> mismatches;
   RespClient ref(reference_->port());
   RespClient sub(subject_->port());
@@ -159,15 +189,50 @@ std::vector<std::string> DiffTest::RunCase(const DiffCase& c, int* compared) {
   // or missing reply) and that both closed, or both stayed open, after the case.
   std::vector<DiffStep> steps = c.steps;
   steps.push_back(Cmd({"PING"}));
+  // The measured skew. A remaining TTL is T minus the time a server spent between the step j
+  // that set it and the step i that reads it. Each server ran step j somewhere inside that
+  // step's window (from the first send to the last reply read, both servers together) and
+  // step i inside its own, so the two elapsed times, and hence the two replies, differ by at
+  // most window(i) + window(j). j is not known to the harness: the largest earlier window of a
+  // step that may set a TTL bounds it. On a quiet machine the windows are a fraction of a
+  // millisecond; on a loaded one the allowance grows only by the delays actually observed.
+  using Clock = std::chrono::steady_clock;
+  double widest_earlier_ms = 0;
   for (size_t i = 0; i < steps.size(); ++i) {
     const DiffStep& step = steps[i];
+    const Clock::time_point sent_at = Clock::now();
     bool ref_sent = ref.Send(step.request);
     bool sub_sent = sub.Send(step.request);
+    std::vector<std::pair<std::string, std::string>> replies;
     for (int r = 0; r < step.replies; ++r) {
       // A write to a connection the server already closed counts as a close.
       std::string want = ref_sent ? ref.Read().Describe() : "<eof>";
       std::string got = sub_sent ? sub.Read().Describe() : "<eof>";
-      ++*compared;
+      replies.emplace_back(std::move(want), std::move(got));
+      if (replies.back().first == "<eof>" && replies.back().second == "<eof>") break;
+    }
+    const double window_ms =
+        std::chrono::duration<double, std::milli>(Clock::now() - sent_at).count();
+    const double skew_ms = window_ms + widest_earlier_ms;
+    if (step.may_set_ttl) widest_earlier_ms = std::max(widest_earlier_ms, window_ms);
+    // Whole milliseconds of skew, in the reply's unit (a TTL in seconds gains a second only
+    // once the skew reaches one).
+    const int64_t allowance = step.tolerance + static_cast<int64_t>(std::ceil(skew_ms)) /
+                                                   std::max<int64_t>(1, step.unit_ms);
+    for (size_t r = 0; r < replies.size(); ++r) {
+      const std::string& want = replies[r].first;
+      const std::string& got = replies[r].second;
+      ++tally->compared;
+      if (step.compare == Compare::kIntTolerance) {
+        auto a = ParseIntegerReply(want);
+        auto b = ParseIntegerReply(got);
+        if (a && b && *a >= 0 && *b >= 0) {
+          ++tally->ttl_steps;
+          tally->max_ttl_diff = std::max<int64_t>(tally->max_ttl_diff, std::llabs(*a - *b));
+          tally->max_allowance = std::max(tally->max_allowance, allowance);
+          tally->max_skew_ms = std::max(tally->max_skew_ms, skew_ms);
+        }
+      }
       if (Verbose()) {
         std::cout << "  " << c.name << " | " << EscapeBytes(step.request).substr(0, 120) << " | "
                   << EscapeBytes(want).substr(0, 200) << " | " << EscapeBytes(got).substr(0, 200)
@@ -178,28 +243,39 @@ std::vector<std::string> DiffTest::RunCase(const DiffCase& c, int* compared) {
         mismatches.push_back(c.name + " step " + std::to_string(i) +
                              ": redis-server did not reply; fix the case (request: \"" +
                              EscapeBytes(step.request) + "\")");
-      } else if (!Matches(step, want, got)) {
+      } else if (!Matches(step, want, got, allowance)) {
+        std::string detail;
+        if (step.compare == Compare::kIntTolerance) {
+          detail = "\n  allowed difference: " + std::to_string(allowance) + " (tolerance " +
+                   std::to_string(step.tolerance) + " + measured skew " + std::to_string(skew_ms) +
+                   " ms)";
+        }
         mismatches.push_back(c.name + " step " + std::to_string(i) + " reply " + std::to_string(r) +
                              "\n  request: \"" + EscapeBytes(step.request) + "\"\n  redis:    \"" +
-                             EscapeBytes(want) + "\"\n  locknode: \"" + EscapeBytes(got) + "\"");
+                             EscapeBytes(want) + "\"\n  locknode: \"" + EscapeBytes(got) + "\"" +
+                             detail);
       }
-      if (want == "<eof>" && got == "<eof>") break;
     }
   }
   return mismatches;
 }
 
 void DiffTest::RunTable(const std::string& table, const std::vector<DiffCase>& cases) {
-  int compared = 0;
+  Tally tally;
   int failed_cases = 0;
   for (const DiffCase& c : cases) {
-    std::vector<std::string> mismatches = RunCase(c, &compared);
+    std::vector<std::string> mismatches = RunCase(c, &tally);
     if (!mismatches.empty()) ++failed_cases;
     for (const std::string& m : mismatches) ADD_FAILURE() << m;
   }
-  std::cout << "[diff] " << table << ": " << cases.size() << " cases, " << compared
+  std::cout << "[diff] " << table << ": " << cases.size() << " cases, " << tally.compared
             << " replies compared (" << reference_->name() << " vs " << subject_->name() << "), "
             << failed_cases << " cases differ\n";
+  if (tally.ttl_steps > 0) {
+    std::cout << "[diff] " << table << ": " << tally.ttl_steps
+              << " TTL replies, largest difference " << tally.max_ttl_diff << ", largest allowance "
+              << tally.max_allowance << ", largest measured skew " << tally.max_skew_ms << " ms\n";
+  }
 }
 
 }  // namespace locknode::test

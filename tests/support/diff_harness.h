@@ -20,8 +20,8 @@ namespace locknode::test {
 // How one reply is compared. Everything is exact unless a case says why it cannot be.
 enum class Compare {
   kExact,
-  // Both integers within `tolerance` (remaining TTLs depend on elapsed time); negative values
-  // (-1 no TTL, -2 no key) must still match exactly.
+  // Both integers within `tolerance` plus the measured skew (remaining TTLs depend on elapsed
+  // time; see RunCase); negative values (-1 no TTL, -2 no key) must still match exactly.
   kIntTolerance,
   // HELLO's map: the `id` (connection counter) and `version` (7.0.15 vs locknode's) values are
   // replaced by placeholders; every other byte, including the map/array header, must match.
@@ -34,15 +34,35 @@ struct DiffStep {
   std::string request;  // raw bytes sent in one write
   int replies = 1;      // replies to read; 0 when the server must stay silent (empty line, *0)
   Compare compare = Compare::kExact;
-  int64_t tolerance = 0;
+  int64_t tolerance = 0;  // kIntTolerance: allowed difference before the measured skew is added
+  int64_t unit_ms = 1;    // kIntTolerance: the reply's unit (1 for PTTL, 1000 for TTL)
+  // False for a step that sets no TTL (e.g. a script that only burns time): its duration then
+  // does not widen the skew allowed to later TTL replies (see DiffTest::RunCase).
+  bool may_set_ttl = true;
 };
 
 // A multibulk command built from arguments.
 DiffStep Cmd(const std::vector<std::string>& args);
 // Raw bytes (inline commands, malformed protocol), expecting `replies` replies.
 DiffStep Raw(const std::string& bytes, int replies = 1);
-// Cmd whose integer reply may differ by up to `tolerance`.
-DiffStep Approx(const std::vector<std::string>& args, int64_t tolerance);
+// Cmd whose integer reply, in units of `unit_ms`, may differ by `tolerance` plus the skew the
+// harness measured around this case (see DiffTest::RunCase).
+DiffStep Approx(const std::vector<std::string>& args, int64_t tolerance, int64_t unit_ms = 1);
+
+// Remaining TTLs. Both servers truncate to whole milliseconds, so a PTTL may differ by 1 ms
+// beyond the measured skew; TTL rounds to seconds, so a ms of skew can flip it by 1 s.
+inline constexpr int64_t kPttlSlackMs = 1;
+inline constexpr int64_t kTtlSlackS = 1;
+// PTTL / TTL of `key`, compared within the slack above plus the measured skew.
+DiffStep Pttl(const std::string& key = "k");
+DiffStep Ttl(const std::string& key = "k");
+// A command whose integer reply is a remaining PTTL (a script returning one).
+DiffStep ApproxPttl(const std::vector<std::string>& args);
+// Unix time `ms` milliseconds / `s` seconds from now, as PXAT / EXAT arguments.
+std::string NowPlusMs(int64_t ms);
+std::string NowPlusS(int64_t s);
+// `step`, marked as setting no TTL (DiffStep::may_set_ttl).
+DiffStep NoTtl(DiffStep step);
 // Cmd compared with Compare::kHello.
 DiffStep Hello(const std::vector<std::string>& args);
 // Cmd compared with Compare::kTypeOnly.
@@ -72,12 +92,20 @@ class DiffTest : public ::testing::Test {
   void SetUp() override;
 
   // Runs every case; each mismatch is an EXPECT failure that shows both byte strings escaped.
-  // Prints a summary line with how many cases and replies were compared.
+  // Prints a summary line with how many cases and replies were compared, and the largest TTL
+  // difference seen against the largest allowance the measured skew gave.
   void RunTable(const std::string& table, const std::vector<DiffCase>& cases);
 
  private:
+  struct Tally {
+    int compared = 0;
+    int64_t ttl_steps = 0;      // kIntTolerance replies compared (both non-negative)
+    int64_t max_ttl_diff = 0;   // largest |reference - subject| among them (reply units)
+    int64_t max_allowance = 0;  // largest allowance given (tolerance + measured skew)
+    double max_skew_ms = 0;     // largest measured skew (ms)
+  };
   // Mismatch descriptions for one case (empty when identical).
-  std::vector<std::string> RunCase(const DiffCase& c, int* compared);
+  std::vector<std::string> RunCase(const DiffCase& c, Tally* tally);
 
   // Owned; raw pointers because statics must be trivially destructible (Google style).
   static ServerProcess* reference_;

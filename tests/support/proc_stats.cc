@@ -31,13 +31,14 @@ int CountFds(pid_t pid) {
   return count;
 }
 
-RssSampler::RssSampler(pid_t pid) : pid_(pid), thread_([this] {
-  while (!stop_) {
-    const long rss = ProcStatusKb(pid_, "VmRSS");
-    if (rss > max_rss_kb_) max_rss_kb_ = rss;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-}) {}
+RssSampler::RssSampler(pid_t pid)
+    : pid_(pid), thread_([this] {
+        while (!stop_) {
+          const long rss = ProcStatusKb(pid_, "VmRSS");
+          if (rss > max_rss_kb_) max_rss_kb_ = rss;
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      }) {}
 
 RssSampler::~RssSampler() { Stop(); }
 
@@ -46,6 +47,8 @@ void RssSampler::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-long RssSampler::peak_kb() const { return std::max(max_rss_kb_.load(), ProcStatusKb(pid_, "VmHWM")); }
+long RssSampler::peak_kb() const {
+  return std::max(max_rss_kb_.load(), ProcStatusKb(pid_, "VmHWM"));
+}
 
 }  // namespace locknode::test

@@ -7,84 +7,13 @@
 #include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <optional>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "support/resp_reply.h"
+
 namespace locknode::test {
-namespace {
-
-// Parses the integer of a RESP length/integer line; nullopt if it is not a plain integer.
-std::optional<int64_t> ParseLength(std::string_view s) {
-  if (s.empty() || s.size() > 20) return std::nullopt;
-  bool negative = s[0] == '-';
-  size_t i = negative ? 1 : 0;
-  if (i == s.size()) return std::nullopt;
-  int64_t value = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    value = value * 10 + (s[i] - '0');
-  }
-  return negative ? -value : value;
-}
-
-}  // namespace
-
-long FrameReplyLength(std::string_view buf) {
-  size_t pos = 0;
-  int64_t pending = 1;  // items still to frame; aggregates add their children
-  while (pending > 0) {
-    if (pos >= buf.size()) return 0;
-    size_t eol = buf.find("\r\n", pos);
-    if (eol == std::string_view::npos) return 0;
-    char type = buf[pos];
-    std::string_view line = buf.substr(pos + 1, eol - pos - 1);
-    size_t next = eol + 2;
-    --pending;
-    switch (type) {
-      case '+':
-      case '-':
-      case ':':
-      case '_':
-      case '#':
-      case ',':
-      case '(':
-        break;  // single-line items; the line content is not validated
-      case '$':
-      case '=':
-      case '!': {
-        auto len = ParseLength(line);
-        if (!len || *len < -1) return -1;
-        if (*len >= 0) {
-          size_t end = next + static_cast<size_t>(*len) + 2;
-          if (buf.size() < end) return 0;
-          if (buf.substr(end - 2, 2) != "\r\n") return -1;
-          next = end;
-        }
-        break;
-      }
-      case '*':
-      case '~':
-      case '>':
-      case '%':
-      case '|': {
-        auto len = ParseLength(line);
-        if (!len || *len < -1) return -1;
-        int64_t children = *len < 0 ? 0 : *len;
-        if (type == '%') children *= 2;
-        // An attribute is a map that precedes the reply it annotates: frame both together.
-        if (type == '|') children = children * 2 + 1;
-        pending += children;
-        break;
-      }
-      default:
-        return -1;
-    }
-    pos = next;
-  }
-  return static_cast<long>(pos);
-}
 
 std::string EncodeCommand(const std::vector<std::string>& args) {
   std::string out = "*" + std::to_string(args.size()) + "\r\n";
@@ -219,8 +148,8 @@ size_t RespClient::SendUntilStalled(std::string_view bytes, std::chrono::millise
     const int ready = poll(&pfd, 1, static_cast<int>(stall.count()));
     if (ready < 0 && errno == EINTR) continue;
     if (ready == 0) break;  // no room for `stall`: the server is not reading
-    const ssize_t n = send(fd_, bytes.data() + sent, bytes.size() - sent,
-                           MSG_NOSIGNAL | MSG_DONTWAIT);
+    const ssize_t n =
+        send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0 || (pfd.revents & (POLLERR | POLLHUP)) != 0) {
       *closed = true;
@@ -266,7 +195,7 @@ RespClient::Outcome RespClient::Fill(std::chrono::steady_clock::time_point deadl
 RespClient::Reply RespClient::Read(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    long len = FrameReplyLength(buf_);
+    const long len = ReadReply(buf_);
     if (len < 0) {
       Reply bad{Outcome::kError, "unparseable reply: " + EscapeBytes(buf_)};
       buf_.clear();

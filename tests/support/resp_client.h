@@ -8,21 +8,13 @@
 
 // A blocking, raw-bytes RESP client for integration and differential tests. It sends exactly the
 // bytes it is given (so tests can send malformed protocol) and reads exactly one reply at a time,
-// returning that reply's raw bytes, so tests compare wire bytes and not a decoded form.
-// Every read has a deadline: a test never hangs on a server that does not answer.
+// returning that reply's raw bytes (framed by ReadReply, resp_reply.h), so tests compare wire bytes
+// and not a decoded form. Every read has a deadline: a test never hangs on a server that does not
+// answer.
 namespace locknode::test {
 
 // Generous on purpose: the suites run on a noisy 2-core machine next to compilers.
 inline constexpr std::chrono::milliseconds kReplyTimeout{5000};
-
-// Length of the first complete RESP2/RESP3 reply at the start of `buf`, hiredis style
-// (restartable, not resumable: it rescans from the start on every call):
-//   > 0   the reply is buf[0, n)
-//   0     incomplete, read more
-//   -1    malformed (unknown type byte or a bad length line)
-// Handles + - : $ * and RESP3 _ # , ( = ! % ~ > | (attributes precede the reply they annotate,
-// so an attribute and its reply are returned together).
-long FrameReplyLength(std::string_view buf);
 
 // Builds a multibulk request: *<n>\r\n$<len>\r\n<arg>\r\n...
 std::string EncodeCommand(const std::vector<std::string>& args);

@@ -15,6 +15,8 @@
 #include "locknode/protocol/out_buffer.h"
 #include "locknode/protocol/resp_writer.h"
 
+#include "support/compat_scripts.h"
+
 namespace locknode::command {
 namespace {
 
@@ -74,13 +76,7 @@ BENCHMARK(BM_DispatchSetNxPxRefused);
 
 void BM_DispatchEvalshaReleaseAbsent(benchmark::State& state) {
   Fixture f;
-  const std::string script =
-      "\n        local token = redis.call('get', KEYS[1])\n"
-      "        if not token or token ~= ARGV[1] then\n"
-      "            return 0\n"
-      "        end\n"
-      "        redis.call('del', KEYS[1])\n"
-      "        return 1\n    ";
+  const std::string script(script::testdata::FindCompatScript("redispy_release")->body);
   std::vector<std::string_view> load = {"SCRIPT", "LOAD", script};
   f.Run(load);
   const std::string reply(f.out.view());  // $40\r\n<sha>\r\n

@@ -1,6 +1,5 @@
 // Differential cases for the key commands a lock node serves (COMPAT.md §3.2–§3.4): GET, DEL,
 // EXISTS, the four EXPIRE commands with NX/XX/GT/LT, PTTL/TTL, PERSIST and TYPE.
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -9,22 +8,6 @@
 namespace locknode::test {
 namespace {
 
-// See set_diff_test.cc: remaining TTLs depend on elapsed time, so they get a tolerance.
-constexpr int64_t kPttlSlackMs = 3000;
-constexpr int64_t kTtlSlackS = 3;
-
-std::string NowPlusMs(int64_t ms) {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count() + ms);
-}
-
-std::string NowPlusS(int64_t s) {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count() + s);
-}
-
-DiffStep Pttl() { return Approx({"PTTL", "k"}, kPttlSlackMs); }
-DiffStep Ttl() { return Approx({"TTL", "k"}, kTtlSlackS); }
 DiffStep SetK() { return Cmd({"SET", "k", "v"}); }
 DiffStep SetKWithTtl() { return Cmd({"SET", "k", "v", "PX", "50000"}); }
 

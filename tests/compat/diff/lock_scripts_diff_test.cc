@@ -1,15 +1,15 @@
 // Differential coverage of every lock-library script text quoted in COMPAT.md §2 (the bytes in
-// tests/unit/script/compat_scripts.h, plus the three @sesamecare-oss/redlock 1.4.0 scripts exactly
+// tests/support/compat_scripts.h, plus the three @sesamecare-oss/redlock 1.4.0 scripts exactly
 // as the npm build sends them): each script over generated key states (absent, same token,
 // other token, expired, with and without TTL) via EVAL and via SCRIPT LOAD + EVALSHA, and over
 // error-ish inputs (non-integer, fractional, zero and negative TTLs, missing ARGV), comparing
 // reply bytes with a real redis-server, followed by GET and PTTL of the key.
 //
 // Scripts that call command families COMPAT §5.2 lists as nice-to-have and locknode does not
-// implement (sorted sets: redis-semaphore Semaphore; hashes: Redisson RLock) are in their own
-// test, NiceToHave*, which skips loudly unless LOCKNODE_DIFF_NICE_TO_HAVE=1 (then it shows
-// exactly which replies differ). bsm/redislock's MSETNX/MSET/MGET/GETRANGE scripts are core.
-#include <cstdlib>
+// implement (sorted sets: redis-semaphore Semaphore; hashes: Redisson RLock) are catalogued but
+// not compared: a test that could only skip was removed. Whoever adds those families adds the
+// scripts here (drop them from NiceToHave()). bsm/redislock's MSETNX/MSET/MGET/GETRANGE scripts
+// are core.
 #include <iostream>
 #include <map>
 #include <set>
@@ -17,95 +17,21 @@
 #include <string_view>
 #include <vector>
 
+#include "support/compat_scripts.h"
 #include "support/diff_harness.h"
-#include "unit/script/compat_scripts.h"
+#include "support/wire_scripts.h"
 
 namespace locknode::test {
 namespace {
 
 using locknode::script::testdata::kCompatScripts;
+using locknode::script::testdata::kRedissonScripts;
+using locknode::script::testdata::kSesameScripts;
 
 struct Script {
   std::string name;
   std::string sha;  // sha1(body), lowercase hex (verified: SCRIPT LOAD's reply is compared too)
   std::string body;
-};
-
-// @sesamecare-oss/redlock 1.4.0 as sent on the wire (ioredis defineCommand bodies from the npm
-// build; COMPAT §2.4 quotes the source template, whose SHAs differ: the interpolated
-// DB_SELECT_SCRIPT adds a line of two spaces).
-const Script kSesame[] = {
-    {"sesame_acquire", "1b77b94aa78451d55dfa97e18819bfbfc596cb5b",
-     "\n"
-     "  \n"
-     "  -- Protected call to execute SELECT command if supported\n"
-     "  redis.pcall(\"SELECT\", tonumber(ARGV[1]))\n"
-     "\n"
-     "\n"
-     "  -- Return 0 if an entry already exists.\n"
-     "  for i, key in ipairs(KEYS) do\n"
-     "    if redis.call(\"exists\", key) == 1 then\n"
-     "      return 0\n"
-     "    end\n"
-     "  end\n"
-     "\n"
-     "  -- Create an entry for each provided key.\n"
-     "  for i, key in ipairs(KEYS) do\n"
-     "    redis.call(\"set\", key, ARGV[2], \"PX\", ARGV[3])\n"
-     "  end\n"
-     "\n"
-     "  -- Return the number of entries added.\n"
-     "  return #KEYS\n"
-     ""},
-    {"sesame_extend", "820e9778d2b6733e9ed771e4be90ae73a95a6f3b",
-     "\n"
-     "  \n"
-     "  -- Protected call to execute SELECT command if supported\n"
-     "  redis.pcall(\"SELECT\", tonumber(ARGV[1]))\n"
-     "\n"
-     "\n"
-     "  -- Return 0 if an entry exists with a *different* lock value.\n"
-     "  for i, key in ipairs(KEYS) do\n"
-     "    if redis.call(\"get\", key) ~= ARGV[2] then\n"
-     "      return 0\n"
-     "    end\n"
-     "  end\n"
-     "\n"
-     "  -- Update the entry for each provided key.\n"
-     "  for i, key in ipairs(KEYS) do\n"
-     "    redis.call(\"set\", key, ARGV[2], \"PX\", ARGV[3])\n"
-     "  end\n"
-     "\n"
-     "  -- Return the number of entries updated.\n"
-     "  return #KEYS\n"
-     ""},
-    {"sesame_release", "df51f6837dcfe303d334e6abea9aeae192bab216",
-     "\n"
-     "  \n"
-     "  -- Protected call to execute SELECT command if supported\n"
-     "  redis.pcall(\"SELECT\", tonumber(ARGV[1]))\n"
-     "\n"
-     "\n"
-     "  local count = 0\n"
-     "  for i, key in ipairs(KEYS) do\n"
-     "    -- Only remove entries for *this* lock value.\n"
-     "    if redis.call(\"get\", key) == ARGV[2] then\n"
-     "      redis.pcall(\"del\", key)\n"
-     "      count = count + 1\n"
-     "    end\n"
-     "  end\n"
-     "\n"
-     "  -- Return the number of entries removed.\n"
-     "  return count\n"
-     ""},
-};
-
-// Redisson RLock (COMPAT §2.11): the concatenated Java string pieces.
-const Script kRedisson[] = {
-    {"redisson_trylock", "149c5a8bf18676fd99e9e6e24923bd64d9b62f94",
-     "if ((redis.call('exists', KEYS[1]) == 0) or (redis.call('hexists', KEYS[1], ARGV[2]) == 1)) "
-     "then redis.call('hincrby', KEYS[1], ARGV[2], 1); redis.call('pexpire', KEYS[1], ARGV[1]); "
-     "return nil; end; return redis.call('pttl', KEYS[1]);"},
 };
 
 // How a script's ARGV is built: "$TOK" is the token, "$TTL" the TTL argument under test.
@@ -190,7 +116,8 @@ std::vector<State> States() {
       {"same token, no TTL", {Cmd({"SET", "lock", kTok})}},
       {"other token, TTL", {Cmd({"SET", "lock", kOther, "PX", "100000"})}},
       {"other token, no TTL", {Cmd({"SET", "lock", kOther})}},
-      {"same token, expired", {Cmd({"SET", "lock", kTok, "PX", "1"}), Cmd({"EVAL", burn, "0"})}},
+      {"same token, expired",
+       {Cmd({"SET", "lock", kTok, "PX", "1"}), NoTtl(Cmd({"EVAL", burn, "0"}))}},
   };
 }
 
@@ -202,8 +129,8 @@ std::vector<std::string> BuildArgv(const ArgShape& shape, const std::string& ttl
   return out;
 }
 
-// Scripts whose reply carries a remaining PTTL, which differs by a millisecond or two between
-// the two servers. A bare integer is compared with a tolerance; inside an array only the reply
+// Scripts whose reply carries a remaining PTTL, which differs by the measured skew between the
+// two servers. A bare integer is compared within that skew; inside an array only the reply
 // type is compared when the key has a TTL (the no-TTL states, PTTL -1, compare every byte).
 const std::set<std::string> kReturnsPttlInteger = {"pottery_locked", "bsm09_pttl"};
 const std::set<std::string> kReturnsPttlInArray = {"universal_atomic_extend", "universal_inspect",
@@ -219,12 +146,12 @@ std::vector<DiffStep> CallAndInspect(const std::string& script, bool key_has_ttl
   cmd.insert(cmd.end(), keys.begin(), keys.end());
   cmd.insert(cmd.end(), argv.begin(), argv.end());
   DiffStep call = Cmd(cmd);
-  if (kReturnsPttlInteger.count(script)) call = Approx(cmd, 3000);
+  if (kReturnsPttlInteger.count(script)) call = ApproxPttl(cmd);
   if (kReturnsPttlInArray.count(script) && key_has_ttl) call = TypeOnly(cmd);
-  std::vector<DiffStep> steps = {call, Cmd({"GET", "lock"}), Approx({"PTTL", "lock"}, 3000)};
+  std::vector<DiffStep> steps = {call, Cmd({"GET", "lock"}), Pttl("lock")};
   if (keys.size() > 1) {
     steps.push_back(Cmd({"GET", keys[1]}));
-    steps.push_back(Approx({"PTTL", keys[1]}, 3000));
+    steps.push_back(Pttl(keys[1]));
   }
   return steps;
 }
@@ -241,8 +168,9 @@ std::vector<DiffCase> CasesFor(const Script& s, const ArgShape& shape) {
       c.steps.push_back(Cmd({"SCRIPT", "LOAD", s.body}));
       head = {"EVALSHA", s.sha};
     }
-    bool key_has_ttl = (label.find("TTL") != std::string::npos && label.find("no TTL") == std::string::npos) ||
-                       label.find("both ours") != std::string::npos;
+    bool key_has_ttl =
+        (label.find("TTL") != std::string::npos && label.find("no TTL") == std::string::npos) ||
+        label.find("both ours") != std::string::npos;
     for (DiffStep& step : CallAndInspect(s.name, key_has_ttl, head, keys, argv)) {
       c.steps.push_back(std::move(step));
     }
@@ -251,14 +179,19 @@ std::vector<DiffCase> CasesFor(const Script& s, const ArgShape& shape) {
 
   // Every state, a valid 30 s TTL, through EVAL and through EVALSHA.
   for (const State& st : States()) {
-    for (bool evalsha : {false, true}) add(st.name, st.setup, evalsha, one_key, BuildArgv(shape, "30000"));
+    for (bool evalsha : {false, true})
+      add(st.name, st.setup, evalsha, one_key, BuildArgv(shape, "30000"));
   }
   // Error-ish inputs, on the two states where the script reaches its TTL argument.
   const std::vector<std::pair<std::string, std::string>> ttls = {
-      {"ttl not a number", "abc"}, {"ttl fractional", "1.5"}, {"ttl zero", "0"},
-      {"ttl negative", "-5"}, {"ttl huge", "99999999999999999999"}};
+      {"ttl not a number", "abc"},
+      {"ttl fractional", "1.5"},
+      {"ttl zero", "0"},
+      {"ttl negative", "-5"},
+      {"ttl huge", "99999999999999999999"}};
   for (const State& st : {States()[0], States()[1]}) {
-    for (const auto& [label, ttl] : ttls) add(st.name + ", " + label, st.setup, false, one_key, BuildArgv(shape, ttl));
+    for (const auto& [label, ttl] : ttls)
+      add(st.name + ", " + label, st.setup, false, one_key, BuildArgv(shape, ttl));
     add(st.name + ", no ARGV", st.setup, false, one_key, {});
     add(st.name + ", no KEYS no ARGV", st.setup, true, {}, {});
   }
@@ -273,46 +206,38 @@ std::vector<DiffCase> CasesFor(const Script& s, const ArgShape& shape) {
 
 std::vector<Script> AllScripts() {
   std::vector<Script> all;
-  for (const auto& s : kCompatScripts) all.push_back({std::string(s.name), std::string(s.sha), std::string(s.body)});
-  for (const auto& s : kSesame) all.push_back(s);
-  for (const auto& s : kRedisson) all.push_back(s);
+  for (const auto& s : kCompatScripts)
+    all.push_back({std::string(s.name), std::string(s.sha), std::string(s.body)});
+  for (const auto& s : kSesameScripts)
+    all.push_back({std::string(s.name), std::string(s.sha), std::string(s.body)});
+  for (const auto& s : kRedissonScripts)
+    all.push_back({std::string(s.name), std::string(s.sha), std::string(s.body)});
   // redis-py's extend in its replace_ttl=True form (ARGV[3] == "1").
   for (const auto& s : kCompatScripts) {
-    if (s.name == "redispy_extend") all.push_back({"redispy_extend_replace", std::string(s.sha), std::string(s.body)});
+    if (s.name == "redispy_extend")
+      all.push_back({"redispy_extend_replace", std::string(s.sha), std::string(s.body)});
   }
   return all;
 }
 
 class LockScriptsDiffTest : public DiffTest {
  protected:
-  void RunScripts(bool nice_to_have) {
+  void RunScripts() {
     std::vector<DiffCase> cases;
     int scripts = 0;
     for (const Script& s : AllScripts()) {
-      if (NiceToHave().count(s.name) != (nice_to_have ? 1u : 0u)) continue;
+      if (NiceToHave().count(s.name) != 0) continue;
       auto shape = Shapes().find(s.name);
       ASSERT_NE(shape, Shapes().end()) << "no argument shape for script " << s.name;
       ++scripts;
       for (DiffCase& c : CasesFor(s, shape->second)) cases.push_back(std::move(c));
     }
-    RunTable(nice_to_have ? "lock-scripts-nice-to-have" : "lock-scripts", cases);
+    RunTable("lock-scripts", cases);
     std::cout << "[diff] " << scripts << " scripts\n";
   }
 };
 
-TEST_F(LockScriptsDiffTest, EveryCoreLockScriptOverStatesAndInputs) { RunScripts(false); }
-
-// Sorted sets (redis-semaphore Semaphore), MSETNX/MSET/MGET/GETRANGE (bsm/redislock), hashes
-// (Redisson): COMPAT §5.2 nice-to-have families; a failure here names the missing command.
-TEST_F(LockScriptsDiffTest, NiceToHaveScriptsOverStatesAndInputs) {
-  const char* env = std::getenv("LOCKNODE_DIFF_NICE_TO_HAVE");
-  if (env == nullptr || std::string_view(env) != "1") {
-    GTEST_SKIP() << "\n*** SKIPPED: redis-semaphore Semaphore (ZSET) and Redisson RLock (HASH) "
-                    "scripts need COMPAT §5.2 nice-to-have commands locknode does not implement; "
-                    "LOCKNODE_DIFF_NICE_TO_HAVE=1 runs them ***";
-  }
-  RunScripts(true);
-}
+TEST_F(LockScriptsDiffTest, EveryCoreLockScriptOverStatesAndInputs) { RunScripts(); }
 
 // Every script a library ships has an argument shape here (a new script must get one).
 TEST(LockScriptsCoverage, EveryCompatScriptHasAShape) {

@@ -5,19 +5,14 @@
 #include <utility>
 #include <vector>
 
+#include "support/compat_scripts.h"
 #include "support/diff_harness.h"
-#include "unit/script/compat_scripts.h"
 
 namespace locknode::test {
 namespace {
 
 using script::testdata::CompatScript;
 using script::testdata::FindCompatScript;
-
-// Remaining TTLs depend on the time between the write and PTTL on each server.
-constexpr int64_t kPttlSlackMs = 3000;
-
-DiffStep Pttl(const std::string& key) { return Approx({"PTTL", key}, kPttlSlackMs); }
 
 class MultiStringDiffTest : public DiffTest {};
 

@@ -6,15 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "support/compat_scripts.h"
 #include "support/diff_harness.h"
 
 namespace locknode::test {
 namespace {
 
 // The compare-and-delete release script used by redis-py, redlock and redsync (modulo spaces).
-constexpr char kRelease[] =
-    "if redis.call(\"get\",KEYS[1]) == ARGV[1] then return redis.call(\"del\",KEYS[1]) else "
-    "return 0 end";
+const std::string kRelease(script::testdata::FindCompatScript("seed_canonical")->body);
 constexpr char kReleaseSha[] = "b70c2384248f88e6b75b9f89241a180f856ad852";
 constexpr char kReturnOneSha[] = "e0e1f9fabfc9d4800c877a703b823ac0578ff8db";
 
@@ -48,11 +47,9 @@ TEST_F(ScriptDiffTest, LockScripts) {
           {"evalsha short sha", {Cmd({"EVALSHA", "abc", "0"})}},
           {"pexpire extend script",
            {Cmd({"SET", "lock", "tok"}),
-            Cmd({"EVAL",
-                 "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', "
-                 "KEYS[1], ARGV[2]) else return 0 end",
+            Cmd({"EVAL", std::string(script::testdata::FindCompatScript("bsm09_refresh")->body),
                  "1", "lock", "tok", "100000"}),
-            Approx({"PTTL", "lock"}, 3000)}},
+            Pttl("lock")}},
           {"select inside script", {Cmd({"EVAL", "return redis.pcall('SELECT', 0)", "0"})}},
       });
 }

@@ -1,6 +1,5 @@
 // Differential cases for SET and its relatives (COMPAT.md §3.1, §3.2): every option, every
 // combination Redis accepts or rejects, and the exact error for each bad value.
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -8,24 +7,6 @@
 
 namespace locknode::test {
 namespace {
-
-// Remaining TTLs depend on the time between SET and PTTL on each server, which differs by a few
-// ms (more on a loaded machine): compare those replies within a tolerance, never exactly.
-constexpr int64_t kPttlSlackMs = 3000;
-constexpr int64_t kTtlSlackS = 3;
-
-std::string NowPlusMs(int64_t ms) {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count() + ms);
-}
-
-std::string NowPlusS(int64_t s) {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count() + s);
-}
-
-DiffStep Pttl() { return Approx({"PTTL", "k"}, kPttlSlackMs); }
-DiffStep Ttl() { return Approx({"TTL", "k"}, kTtlSlackS); }
 
 class SetDiffTest : public DiffTest {};
 

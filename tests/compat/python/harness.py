@@ -7,8 +7,8 @@ SIGKILLed and their temp dirs removed at the end of each test, even on failure.
 LOCKNODE_COMPAT_SERVER=redis runs the same tests against real redis-server processes instead (to
 tell a test bug from a server bug: a test must pass there too).
 
-Exit code 77 means "skipped" to ctest (SKIP_RETURN_CODE 77): used only when a client library or
-the binary is genuinely missing, and always with a loud message on stderr.
+A missing client library or binary is a failure (exit 1, with a loud message), never a skip:
+redis-py and the binary are required dependencies (.ci/install-deps test installs them).
 """
 import os
 import shutil
@@ -19,13 +19,10 @@ import sys
 import tempfile
 import time
 
-SKIP = 77
-
-
-def skip_module(reason):
-    sys.stderr.write("\n*** SKIPPED: %s ***\n\n" % reason)
+def fail_missing(reason):
+    sys.stderr.write("\n*** MISSING REQUIRED DEPENDENCY: %s ***\n\n" % reason)
     sys.stderr.flush()
-    sys.exit(SKIP)
+    sys.exit(1)
 
 
 def locknode_binary():
@@ -33,7 +30,7 @@ def locknode_binary():
         return "redis-server"
     path = os.environ.get("LOCKNODE_BINARY", "")
     if not path or not os.access(path, os.X_OK):
-        skip_module("LOCKNODE_BINARY is not set to an executable locknode (got %r); "
+        fail_missing("LOCKNODE_BINARY is not set to an executable locknode (got %r); "
                     "run through ctest" % path)
     return path
 
@@ -43,7 +40,7 @@ def import_redis():
     try:
         import redis  # noqa: F401
     except ImportError:
-        skip_module("python module 'redis' not importable by %s; install Debian's python3-redis "
+        fail_missing("python module 'redis' not importable by %s; install Debian's python3-redis "
                     "(.ci/install-deps test) and run with /usr/bin/python3" % sys.executable)
     return redis
 

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/compat_scripts.h"
+
 namespace locknode {
 namespace {
 
@@ -29,13 +31,7 @@ TEST(Sha1Test, PaddingBoundaries) {
 // The script SHAs lock libraries hard-code (COMPAT.md §2): redsync's deleteScript and the
 // redis-py release script, whose literal starts with a newline and ends with 4 spaces.
 TEST(Sha1Test, LockLibraryScripts) {
-  const std::string redis_py_release =
-      "\n        local token = redis.call('get', KEYS[1])\n"
-      "        if not token or token ~= ARGV[1] then\n"
-      "            return 0\n"
-      "        end\n"
-      "        redis.call('del', KEYS[1])\n"
-      "        return 1\n    ";
+  const std::string redis_py_release(script::testdata::FindCompatScript("redispy_release")->body);
   EXPECT_EQ(Sha1Hex(redis_py_release), "c3f8721cbb97f72bc19e972846bd7aaf91901658");
   char out[40];
   Sha1Hex("return 1", out);

@@ -18,9 +18,9 @@ TEST(ParseInt64, AcceptsWhatRedisString2llAccepts) {
 }
 
 TEST(ParseInt64, RejectsWhatRedisString2llRejects) {
-  for (const char* bad : {"", "-", "+1", " 1", "1 ", "01", "-0", "00", "1.5", "abc", "1e3",
-                          "9223372036854775808", "-9223372036854775809",
-                          "99999999999999999999", "123456789012345678901"}) {
+  for (const char* bad :
+       {"", "-", "+1", " 1", "1 ", "01", "-0", "00", "1.5", "abc", "1e3", "9223372036854775808",
+        "-9223372036854775809", "99999999999999999999", "123456789012345678901"}) {
     EXPECT_FALSE(ParseInt64(bad).has_value()) << bad;
   }
 }

@@ -1,6 +1,6 @@
 // Restart safety (lease file + quarantine), max-ttl, require-ttl and maxmemory, through the real
 // dispatcher. A "restart" is a new Shard on the same lease file and the same clock.
-#include <gtest/gtest.h>
+#include "locknode/command/lease_guard.h"
 
 #include <cstdio>
 #include <fstream>
@@ -8,14 +8,17 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "locknode/base/clock.h"
 #include "locknode/base/config.h"
 #include "locknode/base/lease_file.h"
 #include "locknode/command/dispatcher.h"
-#include "locknode/command/lease_guard.h"
 #include "locknode/command/shard.h"
 #include "locknode/protocol/out_buffer.h"
 #include "locknode/protocol/resp_writer.h"
+
+#include "support/compat_scripts.h"
 
 namespace locknode::command {
 namespace {
@@ -58,8 +61,7 @@ class LeaseGuardTest : public ::testing::Test {
 };
 
 constexpr std::string_view kReleaseScript =
-    "if redis.call(\"get\",KEYS[1]) == ARGV[1] then return redis.call(\"del\",KEYS[1]) else "
-    "return 0 end";
+    script::testdata::FindCompatScript("seed_canonical")->body;
 
 TEST_F(LeaseGuardTest, FirstEverStartWaitsForNothing) {
   auto node = Start();
@@ -85,14 +87,14 @@ TEST_F(LeaseGuardTest, RestartRefusesLockWritesUntilEveryEarlierGrantExpired) {
   EXPECT_LE(wait, granted_until - clock_.NowMs() + LeaseGuard::kHeadroomMs);
 
   const std::string refused = node->Run({"SET", "lock:a", "t2", "NX", "PX", "5000"});
-  EXPECT_EQ(refused.rfind("-QUARANTINE this node restarted: lock writes are refused for another ", 0),
-            0u)
+  EXPECT_EQ(
+      refused.rfind("-QUARANTINE this node restarted: lock writes are refused for another ", 0), 0u)
       << refused;
   EXPECT_EQ(node->Run({"SETNX", "lock:b", "t2"}).substr(0, 11), "-QUARANTINE");
   EXPECT_EQ(node->Run({"PEXPIRE", "lock:a", "100"}).substr(0, 11), "-QUARANTINE");
   EXPECT_EQ(node->Run({"MSET", "k", "v"}).substr(0, 11), "-QUARANTINE");
-  const std::string in_script = node->Run({"EVAL", "return redis.call('set',KEYS[1],'x','PX',100)",
-                                           "1", "lock:c"});
+  const std::string in_script =
+      node->Run({"EVAL", "return redis.call('set',KEYS[1],'x','PX',100)", "1", "lock:c"});
   EXPECT_EQ(in_script.substr(0, 11), "-QUARANTINE") << in_script;
   // Reads, deletes, releases and PING keep working; nothing was written.
   EXPECT_EQ(node->Run({"GET", "lock:a"}), "$-1\r\n");
@@ -175,7 +177,8 @@ TEST_F(TtlPolicyTest, MaxTtlRejectsLongerTtlsAndNeverClamps) {
   config_.max_ttl = 30000;
   auto node = Start();
   EXPECT_EQ(node->Run({"SET", "k", "v", "NX", "PX", "30000"}), "+OK\r\n");
-  const std::string too_long = "-ERR invalid expire time in 'set' command (max-ttl is 30000 ms)\r\n";
+  const std::string too_long =
+      "-ERR invalid expire time in 'set' command (max-ttl is 30000 ms)\r\n";
   EXPECT_EQ(node->Run({"SET", "k2", "v", "NX", "PX", "30001"}), too_long);
   EXPECT_EQ(node->Run({"SET", "k2", "v", "EX", "31"}), too_long);
   EXPECT_EQ(node->Run({"EXISTS", "k2"}), ":0\r\n");  // not stored with a shorter TTL either
@@ -187,9 +190,7 @@ TEST_F(TtlPolicyTest, MaxTtlRejectsLongerTtlsAndNeverClamps) {
             "-ERR invalid expire time in '");
   EXPECT_EQ(node->Run({"PEXPIRE", "k", "20000"}), ":1\r\n");
   // The lock libraries' extend script: the fast path leaves the refusal to Lua's redis.call.
-  const std::string extend =
-      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], "
-      "ARGV[2]) else return 0 end";
+  const std::string extend(script::testdata::FindCompatScript("bsm09_refresh")->body);
   const std::string refused = node->Run({"EVAL", extend, "1", "k", "v", "60000"});
   EXPECT_EQ(refused.rfind("-ERR invalid expire time in 'pexpire' command (max-ttl", 0), 0u)
       << refused;
@@ -200,7 +201,8 @@ TEST_F(TtlPolicyTest, MaxTtlRejectsLongerTtlsAndNeverClamps) {
 TEST_F(TtlPolicyTest, RequireTtlRefusesKeysWithoutATtl) {
   config_.require_ttl = true;
   auto node = Start();
-  const std::string refused = "-ERR keys without a TTL are refused (require-ttl yes): give PX or EX\r\n";
+  const std::string refused =
+      "-ERR keys without a TTL are refused (require-ttl yes): give PX or EX\r\n";
   EXPECT_EQ(node->Run({"SET", "k", "v"}), refused);
   EXPECT_EQ(node->Run({"SETNX", "k", "v"}), refused);
   EXPECT_EQ(node->Run({"MSET", "k", "v"}), refused);

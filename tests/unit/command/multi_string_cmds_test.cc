@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "../script/compat_scripts.h"
 #include "command_fixture.h"
+#include "support/compat_scripts.h"
 
 namespace locknode::command {
 namespace {

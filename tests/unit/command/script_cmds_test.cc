@@ -7,8 +7,8 @@
 
 #include "locknode/base/sha1.h"
 
-#include "../script/compat_scripts.h"
 #include "command_fixture.h"
+#include "support/compat_scripts.h"
 
 namespace locknode::command {
 namespace {
@@ -17,9 +17,8 @@ using script::FastPathKind;
 using script::testdata::kCompatScripts;
 
 constexpr std::string_view kNoScript = "-NOSCRIPT No matching script. Please use EVAL.\r\n";
-constexpr std::string_view kRelease =
-    "if redis.call(\"get\",KEYS[1]) == ARGV[1] then return redis.call(\"del\",KEYS[1]) else "
-    "return 0 end";
+// The canonical compare-and-delete release (redsync, redlock-py and the Redis docs).
+constexpr std::string_view kRelease = script::testdata::FindCompatScript("seed_canonical")->body;
 
 class ScriptCmdsTest : public CommandTest {
  protected:

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "../../../src/command/command_hints.h"  // module-private: tested directly
-#include "../../../src/command/glob_match.h"
+#include "command/command_hints.h"  // module-private: tested directly
+#include "command/glob_match.h"
 #include "command_fixture.h"
 #include "fake_control.h"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../script/compat_scripts.h"
+#include "support/compat_scripts.h"
 #include "command_fixture.h"
 #include "support/fake_object.h"
 

@@ -1,5 +1,5 @@
 // Every lock-library script of COMPAT.md §2, byte for byte, run against the fake store.
-#include "compat_scripts.h"
+#include "support/compat_scripts.h"
 
 #include <string>
 

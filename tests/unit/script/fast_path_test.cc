@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "compat_scripts.h"
+#include "support/compat_scripts.h"
 
 namespace locknode::script {
 namespace {

@@ -4,29 +4,28 @@
 //
 // The binary comes from $LOCKNODE_BINARY (ctest sets it). LOCKNODE_COMPAT_SERVER=redis runs the
 // same tests against real redis-server processes (a test must pass there too; this is how a test
-// bug is told apart from a server bug). Exit code 77 = skipped (ctest SKIP_RETURN_CODE 77), only
-// when a client package or the binary is genuinely missing, always with a loud message.
+// bug is told apart from a server bug). A missing client package or binary fails the file (exit 1,
+// with a loud message): they are required dependencies, never a reason to skip.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const SKIP = 77;
 const live = new Set();
 
-function skipFile(reason) {
-  process.stderr.write(`\n*** SKIPPED: ${reason} ***\n\n`);
-  process.exit(SKIP);
+function failMissing(reason) {
+  process.stderr.write(`\n*** MISSING REQUIRED DEPENDENCY: ${reason} ***\n\n`);
+  process.exit(1);
 }
 
-// require() a client package; a missing one skips the whole file (npm ci in tests/compat/node).
+// require() a client package; a missing one fails the whole file (npm ci in tests/compat/node).
 function requireClient(name) {
   try {
     return require(name);
   } catch (e) {
     if (e && e.code === 'MODULE_NOT_FOUND') {
-      skipFile(`node package '${name}' is not installed; run 'npm ci' in tests/compat/node ` +
+      failMissing(`node package '${name}' is not installed; run 'npm ci' in tests/compat/node ` +
                `(.ci/install-deps test does it)`);
     }
     throw e;
@@ -43,7 +42,7 @@ function binary() {
   try {
     fs.accessSync(bin, fs.constants.X_OK);
   } catch {
-    skipFile(`LOCKNODE_BINARY is not set to an executable locknode (got '${bin}'); run through ctest`);
+    failMissing(`LOCKNODE_BINARY is not set to an executable locknode (got '${bin}'); run through ctest`);
   }
   return bin;
 }
@@ -246,6 +245,6 @@ function logVersions(pkgs) {
 }
 
 module.exports = {
-  SKIP, skipFile, requireClient, startNode, startNodes, closeAll, sleep, ioredisOptions,
+  failMissing, requireClient, startNode, startNodes, closeAll, sleep, ioredisOptions,
   ioredisClients, quitAll, overlaps, contend, logVersions, useRealRedis,
 };

@@ -1,4 +1,9 @@
-// Generated from /work/shared/COMPAT.md section 2 (exact script bytes); SHAs verified by tests.
+// The catalogue of real client scripts, byte for byte, shared by the unit, differential,
+// fuzz-corpus (tests/fuzz/make_corpus.py) and benchmark code: no test carries its own copy.
+// Scripts COMPAT §2 does not quote byte for byte are in wire_scripts.h.
+// kCompatScripts is generated from /work/shared/COMPAT.md section 2 (exact script bytes; SHAs
+// and fast-path kinds verified by tests/unit/script/compat_scripts_test.cc). The tables are
+// data, one Lua line per C++ line, so clang-format leaves them alone.
 #pragma once
 
 #include <string_view>
@@ -14,6 +19,7 @@ struct CompatScript {
   std::string_view body;
 };
 
+// clang-format off
 inline constexpr CompatScript kCompatScripts[] = {
     {"redispy_release", "c3f8721cbb97f72bc19e972846bd7aaf91901658", FastPathKind::kCompareAndDelete,
      "\n"
@@ -436,9 +442,10 @@ inline constexpr CompatScript kCompatScripts[] = {
     {"seed_canonical", "b70c2384248f88e6b75b9f89241a180f856ad852", FastPathKind::kCompareAndDelete,
      "if redis.call(\"get\",KEYS[1]) == ARGV[1] then return redis.call(\"del\",KEYS[1]) else return 0 end"},
 };
+// clang-format on
 
 // The script called `name`, or nullptr.
-inline const CompatScript* FindCompatScript(std::string_view name) {
+constexpr const CompatScript* FindCompatScript(std::string_view name) {
   for (const CompatScript& s : kCompatScripts) {
     if (s.name == name) return &s;
   }

@@ -1,0 +1,29 @@
+#pragma once
+
+// locknode_loadgen's command line (see Usage() in options.cc).
+#include <cstdint>
+#include <string>
+
+namespace locknode::loadgen {
+
+struct Options {
+  int port = 6379;
+  int pid = 0;
+  std::string mode = "acquire";
+  int clients = 50;
+  int pipeline = 1;
+  double seconds = 3;
+  double warmup = 0.5;
+  int64_t keys = 1'000'000;
+  int64_t px = 30000;
+  double rate = 20000;
+  std::string sha;
+  int idle_conns = 10000;
+  bool io_uring = true;  // batch the generator's recv/send calls (net/uring_batch.h)
+};
+
+// Parses argv; prints the usage and exits (64) on anything it does not understand.
+Options ParseOptions(int argc, char** argv);
+[[noreturn]] void Usage();
+
+}  // namespace locknode::loadgen
