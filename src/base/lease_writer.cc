@@ -40,15 +40,15 @@ void LeaseWriter::NoteGrant(Millis now, Millis ttl_in_use, Millis ttl) {
   const Millis need = now + ttl_in_use_;
   // Ask only when the reservation runs low and no pending request already covers it: the
   // common grant costs one uncontended lock, no wake-up.
-  const bool low = durable_.watermark < need + kLowWaterMs || ttl > durable_.longest_ttl;
-  const bool asked = wanted_.watermark >= need + kLowWaterMs && wanted_.longest_ttl >= ttl;
-  if (low && !asked) Request({durable_.boot_id, need + kAheadMs, ttl});
+  const bool low = durable_.watermark < need + LowWaterMs() || ttl > durable_.longest_ttl;
+  const bool asked = wanted_.watermark >= need + LowWaterMs() && wanted_.longest_ttl >= ttl;
+  if (low && !asked) Request({durable_.boot_id, need + AheadMs(), ttl});
 }
 
 bool LeaseWriter::WaitCovered(Millis deadline, Millis ttl, std::string* error) {
   std::unique_lock lock(mu_);
   // Always a fresh request: an earlier failure is not this wait's answer (the disk may be back).
-  Request({durable_.boot_id, deadline + kAheadMs, ttl});
+  Request({durable_.boot_id, deadline + AheadMs(), ttl});
   const uint64_t seq = request_seq_;
   done_cv_.wait(lock, [&] { return Covers(deadline, ttl) || (done_seq_ >= seq && last_failed_); });
   if (Covers(deadline, ttl)) return true;
@@ -67,8 +67,8 @@ LeaseRecord LeaseWriter::Target(Millis now) const {
   target.boot_id = durable_.boot_id;
   if (any_grant_ && now < last_grant_ + kActiveMs) {
     const Millis need = now + ttl_in_use_;
-    if (durable_.watermark < need + kLowWaterMs) {
-      target.watermark = std::max(target.watermark, need + kAheadMs);
+    if (durable_.watermark < need + LowWaterMs()) {
+      target.watermark = std::max(target.watermark, need + AheadMs());
     }
   }
   return target;
@@ -91,8 +91,15 @@ void LeaseWriter::Run() {
     const uint64_t seq = request_seq_;
     lock.unlock();
     std::string error;
+    const auto start = std::chrono::steady_clock::now();
     const bool ok = store_(target, &error);  // the write + fdatasync, off the serving thread
+    const Millis took = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
     lock.lock();
+    // Real time, not the serving clock: this is the disk's speed, not a deadline. Decays, so
+    // one slow sync widens the lead for a while, not for good.
+    sync_ms_ = std::max(took, sync_ms_ * 3 / 4);
     if (ok) {
       durable_ = target;
       wanted_.watermark = std::max(wanted_.watermark, target.watermark);

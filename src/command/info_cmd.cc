@@ -184,6 +184,7 @@ void AddPersistence(CommandContext& ctx, InfoText& info) {
   info.Line("lease_grant_waits", static_cast<int64_t>(ls.grant_waits));
   info.Line("lease_grant_wait_us", static_cast<int64_t>(ls.grant_wait_us));
   info.Line("lease_grant_wait_max_us", static_cast<int64_t>(ls.grant_wait_max_us));
+  info.Line("lease_reserve_ahead_ms", ls.reserve_ahead_ms);
   info.Line("lease_watermark_ahead_ms",
             lease.restart_safety() ? std::max<Millis>(lease.watermark() - ctx.now, 0) : 0);
   info.Line("max_ttl_ms", lease.max_ttl());

@@ -39,6 +39,7 @@ LeaseStats LeaseGuard::stats() const {
   s.grant_waits = grant_waits_;
   s.grant_wait_us = grant_wait_us_;
   s.grant_wait_max_us = grant_wait_max_us_;
+  s.reserve_ahead_ms = writer_->ReserveAheadMs();
   return s;
 }
 

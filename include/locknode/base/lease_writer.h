@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -29,17 +30,22 @@ namespace locknode {
 // Cost: under steady traffic about one write + fdatasync per (kAheadMs - kLowWaterMs) of clock
 // time, off the serving thread; a restart's quarantine may be up to kAheadMs longer than the
 // remaining life of the last lock granted (and, within kActiveMs of the last grant, runs to
-// now + ttl_in_use + kAheadMs at the crash). Thread-safety: NoteGrant/Covers/WaitCovered/Flush
-// are called from one serving thread; the counters may be read from any thread.
+// now + ttl_in_use + kAheadMs at the crash). On a disk whose syncs take S > 250 ms, read
+// ReserveAheadMs() (about 3 S) for kAheadMs: a longer lead is the price of not waiting.
+// Thread-safety: NoteGrant/Covers/WaitCovered/Flush are called from one serving thread; the
+// counters may be read from any thread.
 class LeaseWriter {
  public:
   // Durably replaces the record (LeaseFile::Store); runs on the writer thread only.
   using StoreFn = std::function<bool(const LeaseRecord&, std::string*)>;
 
-  static constexpr Millis kAheadMs = 1000;    // a reservation runs this far past the need
-  static constexpr Millis kLowWaterMs = 500;  // reserve again when less than this is left
-  static constexpr Millis kActiveMs = 5000;   // keep moving it this long after the last grant
-  static constexpr int kTickMs = 50;          // real ms between the thread's checks meanwhile
+  // On a disk that syncs fast: a reservation runs kAheadMs past the need and is renewed when
+  // less than kLowWaterMs of it is left. A disk whose syncs take S ms gets a renewal at 2 S left
+  // and a step of at least S instead (ReserveAheadMs), so the next sync still lands in time.
+  static constexpr Millis kAheadMs = 1000;
+  static constexpr Millis kLowWaterMs = 500;
+  static constexpr Millis kActiveMs = 5000;  // keep moving it this long after the last grant
+  static constexpr int kTickMs = 50;         // real ms between the thread's checks meanwhile
 
   // `durable` is what the file holds now (stored synchronously at startup). `clock` is the
   // serving thread's clock (it must be readable from another thread). Starts the thread.
@@ -64,6 +70,11 @@ class LeaseWriter {
   void Flush();
 
   Millis durable_watermark() const { return durable_watermark_.load(std::memory_order_acquire); }
+  // How far past the need a reservation runs now (kAheadMs unless the disk is slow).
+  Millis ReserveAheadMs() {
+    std::lock_guard lock(mu_);
+    return AheadMs();
+  }
   uint64_t fsyncs() const { return fsyncs_.load(std::memory_order_relaxed); }
   uint64_t failures() const { return failures_.load(std::memory_order_relaxed); }
 
@@ -76,6 +87,9 @@ class LeaseWriter {
     return target.watermark > durable_.watermark || target.longest_ttl > durable_.longest_ttl;
   }
   void Request(const LeaseRecord& record);  // mu_ held
+  // The renewal threshold and the reservation's lead, widened for a slow disk (mu_ held).
+  Millis LowWaterMs() const { return std::max(kLowWaterMs, 2 * sync_ms_); }
+  Millis AheadMs() const { return LowWaterMs() + std::max(kAheadMs - kLowWaterMs, sync_ms_); }
 
   const Clock& clock_;
   const StoreFn store_;
@@ -87,6 +101,7 @@ class LeaseWriter {
   Millis ttl_in_use_ = 0;            // from the last NoteGrant (mu_)
   Millis last_grant_ = 0;
   bool any_grant_ = false;
+  Millis sync_ms_ = 0;        // the slowest recent write + sync, decaying (real ms)
   uint64_t request_seq_ = 0;  // bumped by every request
   uint64_t done_seq_ = 0;     // request_seq_ when the last finished write started
   bool last_failed_ = false;

@@ -49,6 +49,7 @@ struct LeaseStats {
   uint64_t grant_waits = 0;    // grants that waited for the disk (the reservation fell behind)
   uint64_t grant_wait_us = 0;  // total time those grants waited
   uint64_t grant_wait_max_us = 0;
+  Millis reserve_ahead_ms = 0;  // how far past the need it reserves (wider on a slow disk)
 };
 
 class LeaseGuard {
@@ -66,7 +67,7 @@ class LeaseGuard {
   }
   // The watermark on disk (every granted deadline is at or before it).
   Millis watermark() const { return writer_ ? writer_->durable_watermark() : record_.watermark; }
-  LeaseStats stats() const;
+  LeaseStats stats() const;  // const: the writer reads under its own lock
   // Blocks until the reservation asked for so far is on disk (tests, measurements).
   void Flush() {
     if (writer_) writer_->Flush();

@@ -29,6 +29,7 @@ class FakeDisk {
     return [this](const LeaseRecord& r, std::string* error) {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return open_; });
+      if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
       if (fail_) {
         *error = "cannot sync lease file: Input/output error";
         return false;
@@ -45,6 +46,10 @@ class FakeDisk {
       open_ = open;
     }
     cv_.notify_all();
+  }
+  void SetDelay(std::chrono::milliseconds delay) {
+    std::lock_guard lock(mu_);
+    delay_ = delay;
   }
   void SetFail(bool fail) {
     std::lock_guard lock(mu_);
@@ -68,6 +73,7 @@ class FakeDisk {
   std::condition_variable cv_;
   bool open_ = true;
   bool fail_ = false;
+  std::chrono::milliseconds delay_{0};
   Millis watermark_ = 0;
   Millis longest_ = 0;
   int writes_ = 0;
@@ -165,6 +171,27 @@ TEST(LeaseWriterTest, AFailedWriteRefusesTheWaitingGrantAndIsRetried) {
   disk.SetFail(false);  // the disk is back: the next grant gets through
   EXPECT_TRUE(writer.WaitCovered(kStart + 1000, 1000, &error)) << error;
   EXPECT_GE(disk.watermark(), kStart + 1000);
+}
+
+// A disk whose syncs take S: the lead widens to 2 S before renewal and a step of at least S, so
+// a renewal started at the threshold is on disk before the need reaches it.
+TEST(LeaseWriterTest, ASlowDiskWidensTheReservationInsteadOfMakingGrantsWait) {
+  ManualClock clock(kStart);
+  FakeDisk disk;
+  LeaseWriter writer(clock, {"boot", kStart, 0}, disk.Store());
+  EXPECT_EQ(writer.ReserveAheadMs(), LeaseWriter::kAheadMs);
+  disk.SetDelay(400ms);
+  writer.NoteGrant(kStart, 1000, 1000);
+  std::string error;
+  ASSERT_TRUE(writer.WaitCovered(kStart + 1000, 1000, &error)) << error;
+  const Millis ahead = writer.ReserveAheadMs();
+  EXPECT_GE(ahead, 2 * 400 + 400);
+  EXPECT_LE(ahead, 3 * 2000);  // a loaded machine may add to the 400 ms, not take from it
+  // The next renewal reserves that far ahead of the need.
+  clock.Advance(1000);
+  writer.NoteGrant(clock.NowMs(), 1000, 1000);
+  writer.Flush();
+  EXPECT_GE(disk.watermark(), clock.NowMs() + 1000 + 2 * 400);
 }
 
 // Crash consistency: a grant is answered only once Covers() holds, so at every answer the disk
