@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <sstream>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <variant>
