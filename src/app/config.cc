@@ -2,7 +2,7 @@
 #include "locknode/app/config.h"
 
 #include <cstdint>
-#include <limits>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -17,9 +17,6 @@
 namespace locknode::app {
 
 namespace {
-
-// Parser offsets are 32-bit (protocol::ArgRef), so no request may be 4 GiB or more.
-constexpr int64_t kMaxRequestBytes = std::numeric_limits<uint32_t>::max();
 
 // The words of a space-separated list ("yes no optional").
 std::vector<std::string> Words(std::string_view list) {
@@ -97,8 +94,8 @@ bool ValidTlsProtocols(const std::string& list) {
   return any;
 }
 
+// tls-port's range is the option table's (ValidateConfig).
 void ValidateTlsConfig(const Config& c) {
-  Require(c.tls_port >= 0 && c.tls_port <= 65535, "tls-port", "between 0 and 65535");
   if (!TlsEnabled(c)) return;
   Require(!c.tls_cert_file.empty(), "tls-cert-file", "set when tls-port is set");
   Require(!c.tls_key_file.empty(), "tls-key-file", "set when tls-port is set");
@@ -141,32 +138,11 @@ CliRequest ParseCommandLine(CLI::App& cli, int argc, const char* const* argv, Co
 
 void ValidateConfig(const Config& c) {
   Require(c.bind.find_first_not_of(' ') != std::string::npos, "bind", "at least one address");
-  Require(c.port >= 0 && c.port <= 65535, "port", "between 0 and 65535");
-  Require(c.maxclients >= 1, "maxclients", "at least 1");
-  Require(c.maxclients_loopback_reserve >= 0 && c.maxclients_loopback_reserve <= 1000,
-          "maxclients-loopback-reserve", "between 0 and 1000");
-  Require(c.timeout >= 0, "timeout", "0 (never) or a number of seconds");
-  Require(c.proto_max_bulk_len >= 1 && c.proto_max_bulk_len < kMaxRequestBytes,
-          "proto-max-bulk-len", "between 1 and 4294967294");
-  Require(c.client_query_buffer_limit >= 1 && c.client_query_buffer_limit <= kMaxRequestBytes,
-          "client-query-buffer-limit", "between 1 and 4294967295");
-  Require(c.client_request_timeout_ms >= 0, "client-request-timeout-ms",
-          "0 (no deadline) or a number of milliseconds");
-  Require(c.maxmemory_clients >= 0, "maxmemory-clients", "0 (no limit) or a number of bytes");
-  Require(c.proto_max_multibulk_len >= 1 &&
-              c.proto_max_multibulk_len <= std::numeric_limits<int32_t>::max(),
-          "proto-max-multibulk-len", "between 1 and 2147483647");
-  // Below ~1 KiB even a lock request sent inline by hand (redis-cli, telnet) would not fit.
-  Require(c.proto_inline_max_size >= 1024 && c.proto_inline_max_size <= kMaxRequestBytes,
-          "proto-inline-max-size", "between 1024 and 4294967295");
-  Require(c.lua_time_limit >= 1, "lua-time-limit", "at least 1 (milliseconds)");
-  Require(c.lua_instruction_limit >= 0, "lua-instruction-limit", "0 (no limit) or more");
-  Require(c.lua_memory_limit >= 1, "lua-memory-limit", "at least 1 byte");
-  Require(c.lua_max_scripts >= 1, "lua-max-scripts", "at least 1");
-  Require(c.lua_cache_max_bytes >= 1, "lua-cache-max-bytes", "at least 1 byte");
-  Require(c.lua_max_script_bytes >= 1, "lua-max-script-bytes", "at least 1 byte");
-  Require(c.max_ttl >= 0, "max-ttl", "0 (no cap) or a number of milliseconds");
-  Require(c.maxmemory >= 0, "maxmemory", "0 (no limit) or a number of bytes");
+  for (const OptionSpec& spec : OptionTable()) {  // the integer ranges of the option table
+    const std::optional<int64_t> value = OptionInteger(spec, c);
+    if (spec.range.rule.empty() || !value) continue;
+    Require(*value >= spec.range.min && *value <= spec.range.max, spec.name, spec.range.rule);
+  }
   Require(c.maxmemory_policy == "noeviction", "maxmemory-policy",
           "noeviction (locknode never evicts a lock key)");
   Require(!NormalizeLogLevel(c.log_level).empty(), "loglevel",

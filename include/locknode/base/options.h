@@ -22,9 +22,19 @@ enum OptionFlag : uint32_t {
   kOptNoDefault = 1U << 2,   // --help does not show the default (paths, secrets)
 };
 
+// The accepted values of an integer option, checked once at startup (app ValidateConfig): an
+// empty `rule` means any value; else a value outside [min, max] stops the server with
+// "<name> must be <rule>".
+struct OptionRange {
+  int64_t min = 0;
+  int64_t max = 0;
+  std::string_view rule;
+};
+
 // One row of THE option table. Every consumer is derived from the table: the command-line flags
 // and the config file (app/config.cc, CLI11 reads the file through the same flags), CONFIG GET
-// and CONFIG SET (command/server_cmds.cc), --dump-config, and the test that README.md and
+// and CONFIG SET (command/server_cmds.cc), --dump-config, the range checks at startup, and the
+// test that README.md and
 // conf/locknode.conf document exactly these options. An option added here shows up everywhere;
 // one missing here exists nowhere.
 struct OptionSpec {
@@ -32,6 +42,7 @@ struct OptionSpec {
   std::string_view help;  // --help text
   OptionField field;      // the Config member (monostate: `text`/`apply` or report-only)
   uint32_t flags = 0;
+  OptionRange range = {};
   std::string_view alias = {};    // a second flag spelling ("log-level" for loglevel)
   std::string_view choices = {};  // space-separated accepted values; "" = any
   // A value with its own syntax (client-output-buffer-limit): formats it, and applies a
@@ -50,6 +61,9 @@ const OptionSpec* FindOption(std::string_view name);
 // The option's value as CONFIG GET shows it and --config reads it back: numbers in decimal
 // (bytes unscaled), bools as yes/no.
 std::string OptionText(const OptionSpec& option, const Config& config);
+
+// The value of an integer option, or nullopt for any other kind.
+std::optional<int64_t> OptionInteger(const OptionSpec& option, const Config& config);
 
 // client-output-buffer-limit in Redis's syntax, one or more `<class> <hard> <soft> <seconds>`
 // groups. Only `normal` is stored; `replica`/`slave`/`pubsub` are accepted and ignored

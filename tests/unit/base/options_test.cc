@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -89,6 +90,24 @@ TEST(OptionTableTest, ValuesReadAsConfigGetShowsThem) {
             "Wrong number of arguments in buffer limit configuration.");
   EXPECT_EQ(ApplyOutputBufferLimit("master 1 2 3", &config),
             "Invalid client class specified in buffer limit configuration.");
+}
+
+// The startup range checks come from the table too: every range is on an integer option and the
+// defaults pass them.
+TEST(OptionTableTest, RangesAreOnIntegerOptionsAndTheDefaultsPassThem) {
+  const Config defaults;
+  int ranged = 0;
+  for (const OptionSpec& option : OptionTable()) {
+    if (option.range.rule.empty()) continue;
+    ++ranged;
+    const std::optional<int64_t> value = OptionInteger(option, defaults);
+    ASSERT_TRUE(value.has_value()) << option.name;
+    EXPECT_LE(option.range.min, *value) << option.name;
+    EXPECT_GE(option.range.max, *value) << option.name;
+  }
+  EXPECT_GE(ranged, 19);
+  EXPECT_EQ(FindOption("port")->range.rule, "between 0 and 65535");
+  EXPECT_FALSE(OptionInteger(*FindOption("bind"), defaults).has_value());
 }
 
 // README.md's "Option names follow Redis ..." paragraph names every option (in backquotes) and
