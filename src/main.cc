@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (request.dump_config) {
-    std::fputs(locknode::app::DumpConfig(cli, config).c_str(), stdout);
+    std::fputs(locknode::app::DumpConfig(config).c_str(), stdout);
     return 0;
   }
   try {

@@ -2,6 +2,7 @@
 // ioredis waits on `loading`, redis_exporter labels from redis_version/role/run_id and reads
 // # Keyspace, StackExchange.Redis wants redis_version and role:master.
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <malloc.h>
@@ -175,6 +176,17 @@ void AddPersistence(CommandContext& ctx, InfoText& info) {
   info.Line("loading", 0);
   info.Line("restart_safety", lease.restart_safety() ? "on" : "off");
   info.Line("quarantine_remaining_ms", lease.QuarantineRemaining(ctx.now));
+  // The lease file's writes (all off the serving thread) and the grants that still had to wait
+  // for one because the watermark reserved ahead had fallen behind (lease_guard.h).
+  const LeaseStats ls = lease.stats();
+  info.Line("lease_fsyncs", static_cast<int64_t>(ls.fsyncs));
+  info.Line("lease_write_errors", static_cast<int64_t>(ls.write_errors));
+  info.Line("lease_grant_waits", static_cast<int64_t>(ls.grant_waits));
+  info.Line("lease_grant_wait_us", static_cast<int64_t>(ls.grant_wait_us));
+  info.Line("lease_grant_wait_max_us", static_cast<int64_t>(ls.grant_wait_max_us));
+  info.Line("lease_reserve_ahead_ms", ls.reserve_ahead_ms);
+  info.Line("lease_watermark_ahead_ms",
+            lease.restart_safety() ? std::max<Millis>(lease.watermark() - ctx.now, 0) : 0);
   info.Line("max_ttl_ms", lease.max_ttl());
   info.Line("require_ttl", ctx.shard.config().require_ttl ? 1 : 0);
   info.Line("async_loading", 0);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "locknode/base/config.h"
+#include "locknode/base/options.h"
 #include "locknode/base/strings.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/families.h"
@@ -56,22 +57,19 @@ void CmdConfigGet(CommandContext& ctx, ArgList args) {
   }
 }
 
-// Options are fixed at startup (Config is loaded once and passed by const&), so every known
-// option answers as Redis does for an immutable one, and an unknown one as Redis does for an
-// unknown one. Odd pairs are Redis's syntax error.
+// Options are fixed at startup (Config is loaded once and passed by const&), so every option of
+// the table (base/options.h) answers as Redis does for an immutable one, and an unknown one as
+// Redis does for an unknown one. Odd pairs are Redis's syntax error.
 void CmdConfigSet(CommandContext& ctx, ArgList args) {
   if (args.size() % 2 != 0) {
     ctx.reply.Error(protocol::kErrSyntax);
     return;
   }
-  const ConfigList entries = ConfigEntries(ctx.shard.config());
   const std::string_view name = args[2];
-  for (const auto& entry : entries) {
-    if (EqualsIgnoreCase(entry.first, name)) {
-      ctx.reply.Error("ERR CONFIG SET failed (possibly related to argument '" + std::string(name) +
-                      "') - can't set immutable config");
-      return;
-    }
+  if (FindOption(name) != nullptr) {
+    ctx.reply.Error("ERR CONFIG SET failed (possibly related to argument '" + std::string(name) +
+                    "') - can't set immutable config");
+    return;
   }
   ctx.reply.Error("ERR Unknown option or number of arguments for CONFIG SET - '" +
                   std::string(name) + "'");

@@ -34,8 +34,9 @@ std::string_view NormalizeLogLevel(std::string_view name);
 // Checks ranges once, so nothing downstream has to. Throws ConfigError naming the option.
 void ValidateConfig(const Config& config);
 
-// The effective configuration in the format --config reads (one `name = value` per line, from
-// ConfigEntries, so it matches CONFIG GET). Entries that are not settable are commented out.
-std::string DumpConfig(const CLI::App& cli, const Config& config);
+// The effective configuration in the format --config reads: one `name = value` line per row of
+// the option table (base/options.h), so it lists what CONFIG GET lists; the report-only rows
+// (save, appendonly, databases) are commented out.
+std::string DumpConfig(const Config& config);
 
 }  // namespace locknode::app

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "locknode/base/millis.h"
@@ -25,22 +26,23 @@ class SteadyClock final : public Clock {
 };
 
 // A clock moved only by the test. Both the monotonic and the wall reading advance together,
-// and the wall clock can also be jumped on its own (to model NTP steps).
+// and the wall clock can also be jumped on its own (to model NTP steps). Readable from another
+// thread (the lease file's writer reads the clock too), moved by one.
 class ManualClock final : public Clock {
  public:
   explicit ManualClock(Millis mono_start = 1'000'000, int64_t wall_us_start = 1'700'000'000'000'000)
       : mono_(mono_start), wall_us_(wall_us_start) {}
-  Millis NowMs() const override { return mono_; }
-  int64_t WallUs() const override { return wall_us_; }
+  Millis NowMs() const override { return mono_.load(std::memory_order_acquire); }
+  int64_t WallUs() const override { return wall_us_.load(std::memory_order_acquire); }
   void Advance(Millis ms) {
-    mono_ += ms;
-    wall_us_ += ms * 1000;
+    mono_.fetch_add(ms, std::memory_order_acq_rel);
+    wall_us_.fetch_add(ms * 1000, std::memory_order_acq_rel);
   }
-  void JumpWall(int64_t delta_us) { wall_us_ += delta_us; }
+  void JumpWall(int64_t delta_us) { wall_us_.fetch_add(delta_us, std::memory_order_acq_rel); }
 
  private:
-  Millis mono_;
-  int64_t wall_us_;
+  std::atomic<Millis> mono_;
+  std::atomic<int64_t> wall_us_;
 };
 
 }  // namespace locknode

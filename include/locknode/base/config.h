@@ -83,8 +83,8 @@ inline bool PlainTcpEnabled(const Config& c) {
   return !(TlsEnabled(c) && c.port == 0 && c.port_file.empty());
 }
 
-// The options as (redis-style name, value) pairs, in a fixed order. Serves CONFIG GET and
-// --dump-config so both list exactly the same options.
+// The option table's rows (base/options.h) as (name, value) pairs, in its order: CONFIG GET's
+// answer.
 std::vector<std::pair<std::string, std::string>> ConfigEntries(const Config& config);
 
 // client-output-buffer-limit as CONFIG GET shows it and --config reads it back:

@@ -21,9 +21,10 @@ struct LeaseRecord {
 // This boot's id, or "" where the kernel does not say (then every restart counts as a reboot).
 std::string ReadBootId();
 
-// The lease file: one text line, rewritten in place (write + fdatasync) only when a grant goes
-// past what it holds, so a crash at any point leaves a record at least as late as every grant
-// that was answered. Not thread-safe; one owner.
+// The lease file: one text line, rewritten in place (write + fdatasync) ahead of the grants by
+// LeaseWriter (lease_writer.h), and a grant is answered only once a record covering it is on
+// disk, so a crash at any point leaves a record at least as late as every grant that was
+// answered. Not thread-safe: one thread stores at a time (the startup, then the writer thread).
 class LeaseFile {
  public:
   LeaseFile() = default;

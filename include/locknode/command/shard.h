@@ -35,7 +35,7 @@ struct Stats {
 class Shard {
  public:
   Shard(const Config& config, const Clock& clock, ServerControl* control)
-      : config_(config), clock_(clock), control_(control), lease_(config, clock.NowMs()),
+      : config_(config), clock_(clock), control_(control), lease_(config, clock),
         keyspace_(clock.NowMs()), requirepass_digest_(HashPassword(config.requirepass)),
         table_(BuildCommandTable()), start_ms_(clock.NowMs()),
         lua_(ScriptEngineOptions(config, clock)), scripts_(lua_, ScriptCacheLimits(config)) {}

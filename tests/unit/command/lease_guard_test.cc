@@ -2,9 +2,11 @@
 // dispatcher. A "restart" is a new Shard on the same lease file and the same clock.
 #include "locknode/command/lease_guard.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "locknode/base/clock.h"
 #include "locknode/base/config.h"
 #include "locknode/base/lease_file.h"
+#include "locknode/base/lease_writer.h"
 #include "locknode/command/dispatcher.h"
 #include "locknode/command/shard.h"
 #include "locknode/protocol/out_buffer.h"
@@ -156,16 +159,79 @@ TEST_F(LeaseGuardTest, WithoutALeaseFileARestartedNodeGrantsAtOnce) {
   EXPECT_NE(node->Run({"INFO", "persistence"}).find("restart_safety:off\r\n"), std::string::npos);
 }
 
-TEST_F(LeaseGuardTest, TheFileIsRewrittenOnlyWhenAGrantPassesTheWatermark) {
+// INFO persistence's lease counters (lease_guard.h LeaseStats).
+int64_t InfoCounter(const std::string& info, const std::string& name) {
+  const size_t at = info.find(name + ":");
+  if (at == std::string::npos) return -1;
+  return std::stoll(info.substr(at + name.size() + 1));
+}
+
+TEST_F(LeaseGuardTest, TheWatermarkIsReservedAheadSoSteadyGrantsDoNotWaitForTheDisk) {
   auto node = Start();
-  ASSERT_EQ(node->Run({"SET", "lock:a", "t1", "PX", "5000"}), "+OK\r\n");
-  const std::string first = FileText();
-  clock_.Advance(LeaseGuard::kHeadroomMs / 2);
-  ASSERT_EQ(node->Run({"SET", "lock:b", "t1", "PX", "5000"}), "+OK\r\n");
-  EXPECT_EQ(FileText(), first);  // within the headroom
-  clock_.Advance(LeaseGuard::kHeadroomMs);
-  ASSERT_EQ(node->Run({"SET", "lock:c", "t1", "PX", "5000"}), "+OK\r\n");
-  EXPECT_NE(FileText(), first);
+  // The first grant finds nothing reserved yet: the one wait.
+  ASSERT_EQ(node->Run({"SET", "lock:0", "t", "NX", "PX", "5000"}), "+OK\r\n");
+  for (int i = 1; i <= 300; ++i) {
+    node->shard.lease().Flush();  // a disk that keeps up with the reservation
+    clock_.Advance(10);
+    ASSERT_EQ(node->Run({"SET", "lock:" + std::to_string(i), "t", "NX", "PX", "5000"}), "+OK\r\n");
+  }
+  node->shard.lease().Flush();
+  const std::string info = node->Run({"INFO", "persistence"});
+  EXPECT_EQ(InfoCounter(info, "lease_grant_waits"), 1) << info;
+  // Written in coarse steps, not per grant: 3 s of grants, steps of at least 500 ms.
+  EXPECT_LE(InfoCounter(info, "lease_fsyncs"), 1 + 1 + 7) << info;  // startup + first + steps
+  EXPECT_EQ(InfoCounter(info, "lease_write_errors"), 0) << info;
+  const auto record = ParseLeaseRecord(FileText());
+  ASSERT_TRUE(record.has_value());
+  EXPECT_GE(record->watermark, clock_.NowMs() + 5000 + LeaseWriter::kLowWaterMs);
+  // kHeadroomMs, unless this machine's disk synced slower than 250 ms (then wider).
+  EXPECT_GE(InfoCounter(info, "lease_reserve_ahead_ms"), LeaseGuard::kHeadroomMs) << info;
+  EXPECT_LE(record->watermark, clock_.NowMs() + 5000 + InfoCounter(info, "lease_reserve_ahead_ms"));
+  EXPECT_GE(InfoCounter(info, "lease_watermark_ahead_ms"), 5000 + LeaseWriter::kLowWaterMs);
+}
+
+TEST_F(LeaseGuardTest, AGrantPastTheReservationWaitsAndIsOnDiskBeforeItsReply) {
+  auto node = Start();
+  ASSERT_EQ(node->Run({"SET", "lock:a", "t", "PX", "2000"}), "+OK\r\n");
+  node->shard.lease().Flush();
+  clock_.Advance(10);
+  ASSERT_EQ(node->Run({"SET", "lock:b", "t", "PX", "2000"}), "+OK\r\n");  // within it
+  EXPECT_EQ(InfoCounter(node->Run({"INFO", "persistence"}), "lease_grant_waits"), 1);
+  // A TTL longer than any lately: past the reservation, so this grant waits for the disk, and
+  // its deadline is in the file by the time the reply exists (kill -9 now would find it).
+  ASSERT_EQ(node->Run({"PEXPIRE", "lock:a", "20000"}), ":1\r\n");
+  const auto record = ParseLeaseRecord(FileText());
+  ASSERT_TRUE(record.has_value());
+  EXPECT_GE(record->watermark, clock_.NowMs() + 20000);
+  EXPECT_EQ(record->longest_ttl, 20000);
+  const std::string info = node->Run({"INFO", "persistence"});
+  EXPECT_EQ(InfoCounter(info, "lease_grant_waits"), 2) << info;
+  EXPECT_GE(InfoCounter(info, "lease_grant_wait_max_us"), 0) << info;
+}
+
+// Crash consistency through the real dispatcher and file: after every answered grant, whatever
+// the TTLs and the clock did, the file holds a watermark at or past every deadline granted so
+// far and a longest TTL at or past every TTL.
+TEST_F(LeaseGuardTest, TheFileIsNeverBehindAnAnsweredGrant) {
+  auto node = Start();
+  std::mt19937 rng(11);
+  Millis latest = 0;
+  Millis longest = 0;
+  for (int i = 0; i < 400; ++i) {
+    clock_.Advance(std::uniform_int_distribution<Millis>(0, 300)(rng));
+    const Millis ttl = std::uniform_int_distribution<Millis>(1, 8000)(rng);
+    const std::string key = "lock:" + std::to_string(i % 50);
+    const std::string reply = i % 3 == 0 ? node->Run({"PEXPIRE", key, std::to_string(ttl)})
+                                         : node->Run({"SET", key, "t", "PX", std::to_string(ttl)});
+    if (reply == ":0\r\n") continue;  // PEXPIRE on an absent key granted nothing
+    ASSERT_TRUE(reply == "+OK\r\n" || reply == ":1\r\n") << reply;
+    latest = std::max(latest, clock_.NowMs() + ttl);
+    longest = std::max(longest, ttl);
+    const auto record = ParseLeaseRecord(FileText());
+    ASSERT_TRUE(record.has_value()) << "grant " << i;
+    ASSERT_GE(record->watermark, latest) << "grant " << i;
+    ASSERT_GE(record->longest_ttl, longest) << "grant " << i;
+  }
 }
 
 class TtlPolicyTest : public LeaseGuardTest {
