@@ -4,21 +4,11 @@
 #include "locknode/protocol/reply_sink.h"
 #include "locknode/script/fast_path.h"
 
-#include "command/write_admission.h"
+#include "command/funnel.h"
+#include "command/read_lookup.h"
+#include "command/write_policy.h"
 
 namespace locknode::command {
-namespace {
-
-std::string_view ShortName(std::string_view name) {
-  const size_t bar = name.find('|');
-  return bar == std::string_view::npos ? name : name.substr(bar + 1);
-}
-
-bool ArityOk(int arity, size_t argc) {
-  return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
-}
-
-}  // namespace
 
 void UndoLog::Save(keyspace::Keyspace& ks, std::string_view key, Millis now) {
   std::string owned(key);
@@ -46,44 +36,24 @@ void UndoLog::Rollback(keyspace::Keyspace& ks, Millis now) {
   saved_.clear();
 }
 
-// Redis lookupCommand: a container with a subcommand argument resolves to the subcommand; an
-// unknown subcommand is an unknown command.
-const CommandSpec* ScriptInvoker::Lookup(std::span<const std::string_view> args) const {
-  const CommandSpec* cmd = shard_.table().Find(args[0]);
-  if (cmd == nullptr || cmd->subcommands.empty() || args.size() < 2) return cmd;
-  for (const CommandSpec& sub : cmd->subcommands) {
-    if (EqualsIgnoreCase(ShortName(sub.name), args[1])) return &sub;
-  }
-  return nullptr;
-}
-
-// Saves every key the command may write. A write command without key positions (FLUSHALL)
-// could not be undone, so scripts may not call it.
-bool ScriptInvoker::SaveKeys(const CommandSpec& cmd, std::span<const std::string_view> args) {
+// A write command without key positions (FLUSHALL) could not be undone, so scripts may not
+// call it.
+bool SaveKeysForUndo(UndoLog& undo, Shard& shard, const CommandSpec& cmd, ArgList args,
+                     Millis now) {
   if (cmd.first_key <= 0) return false;
   const int argc = static_cast<int>(args.size());
   const int last = cmd.last_key >= 0 ? cmd.last_key : argc + cmd.last_key;
   const int step = cmd.key_step > 0 ? cmd.key_step : 1;
   for (int i = cmd.first_key; i <= last && i < argc; i += step) {
-    undo_.Save(shard_.keyspace(), args[static_cast<size_t>(i)], now_);
+    undo.Save(shard.keyspace(), args[static_cast<size_t>(i)], now);
   }
   return true;
 }
 
-// Redis 7.0 scriptCall order: existence, arity, noscript, then the write checks.
+// The same funnel as clients, as the script's own client (Redis scriptCall -> call()).
 void ScriptInvoker::Call(std::span<const std::string_view> args, protocol::ReplySink& sink) {
-  const CommandSpec* cmd = Lookup(args);
-  if (cmd == nullptr) return sink.Error(script::kErrScriptUnknownCommand);
-  if (!ArityOk(cmd->arity, args.size())) return sink.Error(script::kErrScriptWrongArity);
-  if ((cmd->flags & kNoScript) != 0) return sink.Error(script::kErrScriptNotAllowed);
-  if ((cmd->flags & kWrite) != 0) {
-    if (read_only_) return sink.Error(script::kErrScriptWriteInReadOnly);
-    if (!SaveKeys(*cmd, args)) return sink.Error(script::kErrScriptNotAllowed);
-    if (!AdmitWrite(shard_, *cmd, now_, sink)) return;
-  }
-  CommandContext ctx{shard_, client_, sink, now_, wall_us_};
-  ++shard_.stats().commands_processed;  // Redis counts commands called from scripts too
-  cmd->handler(ctx, args);
+  RunCommand(shard_, args, Caller{Origin::kScript, client_, now_, wall_us_, read_only_, &undo_},
+             sink);
 }
 
 bool TryFastPath(CommandContext& ctx, const script::ScriptEntry& entry,

@@ -15,9 +15,9 @@
 #include "locknode/protocol/errors.h"
 #include "locknode/protocol/reply_sink.h"
 
+#include "command/help_reply.h"
 #include "glob_match.h"
 #include "server_family.h"
-#include "subcommand_router.h"
 
 namespace locknode::command {
 namespace {
@@ -143,8 +143,6 @@ constexpr CommandSpec kConfigSubcommands[] = {
      "server"},
 };
 
-void CmdConfig(CommandContext& ctx, ArgList args) { RunSubcommand(ctx, args, kConfigSubcommands); }
-
 void CmdDbSize(CommandContext& ctx, ArgList /*args*/) {
   ctx.reply.Integer(static_cast<int64_t>(ctx.shard.keyspace().size()));
 }
@@ -219,7 +217,7 @@ void RegisterServerCommands(CommandTable& table) {
              "Get information and statistics about the server",
              "[section [section ...]]",
              "server"});
-  table.Add({"config", -2, 0, 0, 0, 0, CmdConfig, kConfigSubcommands,
+  table.Add({"config", -2, 0, 0, 0, 0, nullptr, kConfigSubcommands,
              "A container for server configuration commands", "", "server"});
   table.Add({"command", -1, kLoading, 0, 0, 0, CmdCommand, CommandSubcommands(),
              "Get array of Redis command details", "", "server"});
@@ -236,7 +234,7 @@ void RegisterServerCommands(CommandTable& table) {
              "server"});
   table.Add({"flushdb",
              -1,
-             kWrite | kOnlyRemoves,
+             kWrite,
              0,
              0,
              0,
@@ -244,10 +242,11 @@ void RegisterServerCommands(CommandTable& table) {
              {},
              "Remove all keys from the current database",
              "[ASYNC|SYNC]",
-             "server"});
+             "server",
+             Lifetime::kRemoves});
   table.Add({"flushall",
              -1,
-             kWrite | kOnlyRemoves,
+             kWrite,
              0,
              0,
              0,
@@ -255,7 +254,8 @@ void RegisterServerCommands(CommandTable& table) {
              {},
              "Remove all keys from all databases",
              "[ASYNC|SYNC]",
-             "server"});
+             "server",
+             Lifetime::kRemoves});
   table.Add({"time",
              1,
              kLoading | kFast,
@@ -269,7 +269,7 @@ void RegisterServerCommands(CommandTable& table) {
              "server"});
   table.Add({"shutdown",
              -1,
-             kAdmin | kNoScript | kLoading,
+             kAdmin | kNoScript | kLoading | kNoMulti,
              0,
              0,
              0,

@@ -1,4 +1,4 @@
-#include "command/write_admission.h"
+#include "command/write_policy.h"
 
 #include <cstdint>
 
@@ -6,7 +6,8 @@
 
 namespace locknode::command {
 
-bool AdmitWrite(Shard& shard, const CommandSpec& cmd, Millis now, protocol::ReplySink& reply) {
+bool AdmitWrite(Shard& shard, const CommandSpec& cmd, ArgList /*args*/, Millis now,
+                int64_t /*wall_us*/, protocol::ReplySink& reply) {
   if ((cmd.flags & kWrite) == 0) return true;
   const int64_t maxmemory = shard.config().maxmemory;
   if ((cmd.flags & kDenyOom) != 0 && maxmemory > 0 &&
@@ -14,7 +15,7 @@ bool AdmitWrite(Shard& shard, const CommandSpec& cmd, Millis now, protocol::Repl
     reply.Error(protocol::kErrOom);
     return false;
   }
-  if ((cmd.flags & kOnlyRemoves) == 0 && shard.lease().QuarantineRemaining(now) > 0) {
+  if (cmd.lifetime != Lifetime::kRemoves && shard.lease().QuarantineRemaining(now) > 0) {
     shard.lease().ReplyQuarantine(now, reply);
     return false;
   }
