@@ -93,26 +93,13 @@ bool ParseExpireFlags(CommandContext& ctx, ArgList args, ExpireFlags* flags) {
   return false;
 }
 
-// Redis expireGenericCommand's arithmetic: seconds are scaled with an overflow check (either
-// sign), a relative time must not overflow when the wall-clock "now" is added (Redis's own
-// bound), and the result becomes a monotonic deadline once. Negative values are legal and
+// Redis expireGenericCommand's arithmetic (ExpireDeadline). Negative values are legal and
 // simply mean "already expired".
 std::optional<Millis> ResolveExpireWhen(CommandContext& ctx, int64_t when, bool seconds,
                                         bool absolute, std::string_view command) {
-  if (seconds) {
-    if (when > kInt64Max / 1000 || when < kInt64Min / 1000) {
-      ReplyInvalidExpire(ctx.reply, command);
-      return std::nullopt;
-    }
-    when *= 1000;
-  }
-  const int64_t wall_ms = WallMs(ctx.wall_us);
-  if (absolute) return DeadlineFromUnixMs(when, ctx.now, wall_ms);
-  if (when > kInt64Max - wall_ms) {
-    ReplyInvalidExpire(ctx.reply, command);
-    return std::nullopt;
-  }
-  return DeadlineAfter(ctx.now, when);
+  const auto deadline = ExpireDeadline(when, seconds, absolute, ctx.now, WallMs(ctx.wall_us));
+  if (!deadline) ReplyInvalidExpire(ctx.reply, command);
+  return deadline;
 }
 
 // NX: only without a TTL; XX: only with one; GT/LT compare deadlines, a missing TTL counting
@@ -143,7 +130,6 @@ void ExpireGeneric(CommandContext& ctx, ArgList args, bool seconds, bool absolut
     ctx.reply.Integer(0);
     return;
   }
-  if (!ctx.shard.lease().AdmitDeadline(*deadline, ctx.now, command, ctx.reply)) return;
   // A deadline already reached deletes the key and still replies 1 (Redis checkAlreadyExpired:
   // PEXPIRE k 0, EXPIRE k -1); SetDeadline does exactly that for deadline <= now.
   ks.SetDeadline(args[1], *deadline, ctx.now);
@@ -197,7 +183,6 @@ void CmdPersist(CommandContext& ctx, ArgList args) {
     ctx.reply.Integer(0);
     return;
   }
-  if (!ctx.shard.lease().AdmitNoTtl(ctx.reply)) return;
   ks.SetDeadline(args[1], kNoDeadline, ctx.now);
   ctx.reply.Integer(1);
 }

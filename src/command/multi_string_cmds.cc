@@ -44,7 +44,6 @@ void SetPairs(CommandContext& ctx, ArgList args) {
 
 void CmdMSet(CommandContext& ctx, ArgList args) {
   if (!PairsComplete(ctx, args, kErrMSetArity)) return;
-  if (!ctx.shard.lease().AdmitNoTtl(ctx.reply)) return;
   SetPairs(ctx, args);
   ctx.reply.Ok();
 }
@@ -54,7 +53,6 @@ void CmdMSet(CommandContext& ctx, ArgList args) {
 // keys are fine: "MSETNX k 1 k 2" on a missing k replies :1 and leaves "2".
 void CmdMSetNx(CommandContext& ctx, ArgList args) {
   if (!PairsComplete(ctx, args, kErrMSetNxArity)) return;
-  if (!ctx.shard.lease().AdmitNoTtl(ctx.reply)) return;
   keyspace::Keyspace& ks = ctx.shard.keyspace();
   for (size_t i = 1; i < args.size(); i += 2) {
     if (ks.Exists(args[i], ctx.now)) {

@@ -1,9 +1,11 @@
 #include "command/script_exec.h"
 
+#include "locknode/base/dcheck.h"
 #include "locknode/base/strings.h"
 #include "locknode/protocol/reply_sink.h"
 #include "locknode/script/fast_path.h"
 
+#include "command/expire_time.h"
 #include "command/funnel.h"
 #include "command/read_lookup.h"
 #include "command/write_policy.h"
@@ -56,6 +58,75 @@ void ScriptInvoker::Call(std::span<const std::string_view> args, protocol::Reply
              sink);
 }
 
+namespace {
+
+// A native run asks the write policy without replying: a refusal hands the whole script to
+// Lua, whose redis.call then replies the policy's exact error (wrapped as the script's own).
+class DiscardSink final : public protocol::ReplySink {
+ public:
+  void Simple(std::string_view /*s*/) override {}
+  void Error(std::string_view /*full*/) override {}
+  void Integer(int64_t /*v*/) override {}
+  void Bulk(std::string_view /*s*/) override {}
+  void Null() override {}
+  void NullArray() override {}
+  void Array(size_t /*n*/) override {}
+  void Map(size_t /*n*/) override {}
+  void Set(size_t /*n*/) override {}
+  void Verbatim(std::string_view /*s*/) override {}
+  void Double(double /*d*/) override {}
+};
+
+// Compare-and-delete scripts: DEL's policy does not depend on the key's state, so it is asked
+// before the single lookup that compares and deletes. The script's GET is a read lookup and
+// counts a keyspace hit or miss.
+bool NativeRelease(CommandContext& ctx, const script::FastPath& fp, const CommandSpec& del,
+                   std::string_view key, std::string_view token) {
+  const std::string_view del_args[] = {del.name, key};
+  DiscardSink discard;
+  if (!AdmitWrite(ctx.shard, del, del_args, ctx.now, ctx.wall_us, discard)) return false;
+  const keyspace::CompareOutcome outcome =
+      ctx.shard.keyspace().CompareAndDelete(key, token, ctx.now);
+  CountLookup(ctx.shard, outcome != keyspace::CompareOutcome::kMissing);
+  if (fp.kind == script::FastPathKind::kCompareAndDeleteOrMinus1 &&
+      outcome == keyspace::CompareOutcome::kMissing) {
+    ctx.reply.Integer(-1);  // redsync: "lock already expired"
+  } else {
+    ctx.reply.Integer(outcome == keyspace::CompareOutcome::kMatched ? 1 : 0);
+  }
+  return true;
+}
+
+// Compare-and-extend scripts: the write (PEXPIRE key ttl, or SET key token PX ttl) happens only
+// when the token matches, so only then is its policy asked, with the arguments the script's
+// redis.call would pass: past maxmemory the SET form is refused (denyoom) and PEXPIRE is not,
+// as in Redis; quarantine, max-ttl and the lease watermark apply to both.
+bool NativeExtend(CommandContext& ctx, const script::FastPath& fp, const CommandSpec& write,
+                  std::string_view key, std::string_view token,
+                  std::span<const std::string_view> argv) {
+  const std::string_view ttl_text = argv[fp.ttl_arg];
+  const auto ttl = ParseInt64(ttl_text);
+  if (!ttl || *ttl < 1 || *ttl > script::kFastPathMaxTtlMs) return false;
+  keyspace::Keyspace& ks = ctx.shard.keyspace();
+  const auto entry = ks.Find(key, ctx.now);  // the script's GET
+  const bool found = entry.has_value();
+  const bool matched = found && entry->value == token;
+  if (matched) {
+    const std::string_view pexpire_args[] = {write.name, key, ttl_text};
+    const std::string_view set_args[] = {write.name, key, token, "PX", ttl_text};
+    const ArgList args =
+        write.lifetime == Lifetime::kSetOptions ? ArgList(set_args) : ArgList(pexpire_args);
+    DiscardSink discard;
+    if (!AdmitWrite(ctx.shard, write, args, ctx.now, ctx.wall_us, discard)) return false;
+    ks.SetDeadline(key, DeadlineAfter(ctx.now, *ttl), ctx.now);
+  }
+  CountLookup(ctx.shard, found);
+  ctx.reply.Integer(matched ? 1 : 0);
+  return true;
+}
+
+}  // namespace
+
 bool TryFastPath(CommandContext& ctx, const script::ScriptEntry& entry,
                  std::span<const std::string_view> keys, std::span<const std::string_view> argv,
                  bool read_only) {
@@ -64,34 +135,13 @@ bool TryFastPath(CommandContext& ctx, const script::ScriptEntry& entry,
       entry.flags.no_writes || keys.size() != 1 || argv.size() < fp.min_argv) {
     return false;
   }
-  keyspace::Keyspace& ks = ctx.shard.keyspace();
-  const std::string_view key = keys[0];
+  const CommandSpec* write = ctx.shard.table().Find(fp.write_command);
+  LOCKNODE_DCHECK(write != nullptr);
   const std::string_view token = argv[fp.token_arg];
-  switch (fp.kind) {
-    case script::FastPathKind::kCompareAndDelete:
-      ctx.reply.Integer(ks.CompareAndDelete(key, token, ctx.now) ? 1 : 0);
-      return true;
-    case script::FastPathKind::kCompareAndDeleteOrMinus1:
-      if (!ks.Exists(key, ctx.now)) {
-        ctx.reply.Integer(-1);  // redsync: "lock already expired"
-      } else {
-        ctx.reply.Integer(ks.CompareAndDelete(key, token, ctx.now) ? 1 : 0);
-      }
-      return true;
-    case script::FastPathKind::kCompareAndPexpire: {
-      const auto ttl = ParseInt64(argv[fp.ttl_arg]);
-      if (!ttl || *ttl < 1 || *ttl > script::kFastPathMaxTtlMs) return false;
-      // A refused extend runs in Lua, so its error is exactly the script's own.
-      LeaseGuard& lease = ctx.shard.lease();
-      if (lease.QuarantineRemaining(ctx.now) > 0 || lease.ExceedsMaxTtl(*ttl)) return false;
-      if (!lease.AdmitDeadline(ctx.now + *ttl, ctx.now, "pexpire", ctx.reply)) return true;
-      ctx.reply.Integer(ks.CompareAndSetDeadline(key, token, ctx.now + *ttl, ctx.now) ? 1 : 0);
-      return true;
-    }
-    case script::FastPathKind::kNone:
-      break;
+  if (fp.kind == script::FastPathKind::kCompareAndPexpire) {
+    return NativeExtend(ctx, fp, *write, keys[0], token, argv);
   }
-  return false;
+  return NativeRelease(ctx, fp, *write, keys[0], token);
 }
 
 }  // namespace locknode::command

@@ -172,11 +172,13 @@ bool Keyspace::SetDeadline(std::string_view key, Millis deadline, Millis now) {
   return true;
 }
 
-bool Keyspace::CompareAndDelete(std::string_view key, std::string_view token, Millis now) {
+CompareOutcome Keyspace::CompareAndDelete(std::string_view key, std::string_view token,
+                                          Millis now) {
   auto it = impl_->Lookup(key, now);
-  if (it == impl_->table.end() || impl_->Get(it->h)->value() != token) return false;
+  if (it == impl_->table.end()) return CompareOutcome::kMissing;
+  if (impl_->Get(it->h)->value() != token) return CompareOutcome::kOtherValue;
   impl_->Remove(it);
-  return true;
+  return CompareOutcome::kMatched;
 }
 
 bool Keyspace::CompareAndSetDeadline(std::string_view key, std::string_view token, Millis deadline,

@@ -19,6 +19,9 @@ struct EntryView {
 
 enum class SetCond : uint8_t { kAlways, kIfAbsent /*NX*/, kIfPresent /*XX*/ };
 enum class TtlMode : uint8_t { kClear /*plain SET*/, kKeep /*KEEPTTL*/, kAt /*deadline given*/ };
+// What CompareAndDelete found: no live key, a key holding another value, or the token (deleted).
+// The lock fast path needs the first two apart for its read-lookup hit/miss counters.
+enum class CompareOutcome : uint8_t { kMissing, kOtherValue, kMatched };
 
 // The data model of a lock node: binary-safe string keys holding string values with an
 // optional deadline on the monotonic clock. Single-threaded (owned by one Shard).
@@ -62,7 +65,7 @@ class Keyspace {
 
   // Lock fast paths (the native release/extend of the lock scripts): act only if the key holds
   // exactly `token`. CompareAndSetDeadline follows SetDeadline's rules for a past deadline.
-  bool CompareAndDelete(std::string_view key, std::string_view token, Millis now);
+  CompareOutcome CompareAndDelete(std::string_view key, std::string_view token, Millis now);
   bool CompareAndSetDeadline(std::string_view key, std::string_view token, Millis deadline,
                              Millis now);
 

@@ -39,6 +39,10 @@ struct FastPath {
   uint8_t ttl_arg = 0;       // 0-based index into ARGV of the TTL (kCompareAndPexpire only)
   uint8_t min_argv = 0;      // ARGV entries the script reads
   std::string_view library;  // which canonical form matched (for INFO/debugging)
+  // The write the script makes when the token matches ("del", "pexpire" or "set" as
+  // SET key token PX ttl): the native run goes through that command's write policy, so it
+  // refuses (OOM, quarantine, max-ttl...) exactly where the script's redis.call would.
+  std::string_view write_command;
 };
 
 // Classifies a script body. Cost: one tokenisation of the body; call it once per script.

@@ -1,6 +1,6 @@
 // Restart safety (lease file + quarantine), max-ttl, require-ttl and maxmemory, through the real
 // dispatcher. A "restart" is a new Shard on the same lease file and the same clock.
-#include <gtest/gtest.h>
+#include "locknode/command/lease_guard.h"
 
 #include <cstdio>
 #include <fstream>
@@ -8,33 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "locknode/base/clock.h"
-#include "locknode/base/config.h"
+#include <gtest/gtest.h>
+
 #include "locknode/base/lease_file.h"
-#include "locknode/command/dispatcher.h"
-#include "locknode/command/lease_guard.h"
-#include "locknode/command/shard.h"
-#include "locknode/protocol/out_buffer.h"
-#include "locknode/protocol/resp_writer.h"
+
+#include "test_node.h"
 
 namespace locknode::command {
 namespace {
-
-// One node process: its shard and dispatcher over a shared config and clock.
-struct Node {
-  Node(const Config& config, const Clock& clock)
-      : shard(config, clock, nullptr), dispatcher(shard), writer(&out) {}
-  std::string Run(std::vector<std::string_view> args) {
-    out.Clear();
-    dispatcher.Execute(ArgList(args.data(), args.size()), client, writer);
-    return std::string(out.view());
-  }
-  Shard shard;
-  Dispatcher dispatcher;
-  ClientState client;
-  protocol::OutBuffer out;
-  protocol::RespWriter writer;
-};
 
 class LeaseGuardTest : public ::testing::Test {
  protected:
@@ -85,14 +66,14 @@ TEST_F(LeaseGuardTest, RestartRefusesLockWritesUntilEveryEarlierGrantExpired) {
   EXPECT_LE(wait, granted_until - clock_.NowMs() + LeaseGuard::kHeadroomMs);
 
   const std::string refused = node->Run({"SET", "lock:a", "t2", "NX", "PX", "5000"});
-  EXPECT_EQ(refused.rfind("-QUARANTINE this node restarted: lock writes are refused for another ", 0),
-            0u)
+  EXPECT_EQ(
+      refused.rfind("-QUARANTINE this node restarted: lock writes are refused for another ", 0), 0u)
       << refused;
   EXPECT_EQ(node->Run({"SETNX", "lock:b", "t2"}).substr(0, 11), "-QUARANTINE");
   EXPECT_EQ(node->Run({"PEXPIRE", "lock:a", "100"}).substr(0, 11), "-QUARANTINE");
   EXPECT_EQ(node->Run({"MSET", "k", "v"}).substr(0, 11), "-QUARANTINE");
-  const std::string in_script = node->Run({"EVAL", "return redis.call('set',KEYS[1],'x','PX',100)",
-                                           "1", "lock:c"});
+  const std::string in_script =
+      node->Run({"EVAL", "return redis.call('set',KEYS[1],'x','PX',100)", "1", "lock:c"});
   EXPECT_EQ(in_script.substr(0, 11), "-QUARANTINE") << in_script;
   // Reads, deletes, releases and PING keep working; nothing was written.
   EXPECT_EQ(node->Run({"GET", "lock:a"}), "$-1\r\n");
@@ -175,7 +156,8 @@ TEST_F(TtlPolicyTest, MaxTtlRejectsLongerTtlsAndNeverClamps) {
   config_.max_ttl = 30000;
   auto node = Start();
   EXPECT_EQ(node->Run({"SET", "k", "v", "NX", "PX", "30000"}), "+OK\r\n");
-  const std::string too_long = "-ERR invalid expire time in 'set' command (max-ttl is 30000 ms)\r\n";
+  const std::string too_long =
+      "-ERR invalid expire time in 'set' command (max-ttl is 30000 ms)\r\n";
   EXPECT_EQ(node->Run({"SET", "k2", "v", "NX", "PX", "30001"}), too_long);
   EXPECT_EQ(node->Run({"SET", "k2", "v", "EX", "31"}), too_long);
   EXPECT_EQ(node->Run({"EXISTS", "k2"}), ":0\r\n");  // not stored with a shorter TTL either
@@ -200,7 +182,8 @@ TEST_F(TtlPolicyTest, MaxTtlRejectsLongerTtlsAndNeverClamps) {
 TEST_F(TtlPolicyTest, RequireTtlRefusesKeysWithoutATtl) {
   config_.require_ttl = true;
   auto node = Start();
-  const std::string refused = "-ERR keys without a TTL are refused (require-ttl yes): give PX or EX\r\n";
+  const std::string refused =
+      "-ERR keys without a TTL are refused (require-ttl yes): give PX or EX\r\n";
   EXPECT_EQ(node->Run({"SET", "k", "v"}), refused);
   EXPECT_EQ(node->Run({"SETNX", "k", "v"}), refused);
   EXPECT_EQ(node->Run({"MSET", "k", "v"}), refused);

@@ -172,7 +172,7 @@ TEST_P(KeyspaceModelTest, MatchesMapModel) {
         const ModelEntry* e = model_.Live(k, now_);
         const bool match = e != nullptr && e->value == token;
         if (match) model_.map().erase(k);
-        ASSERT_EQ(ks_.CompareAndDelete(k, token, now_), match);
+        ASSERT_EQ(ks_.CompareAndDelete(k, token, now_) == CompareOutcome::kMatched, match);
         break;
       }
       case 7: {

@@ -159,17 +159,17 @@ TEST_F(KeyspaceTest, PersistAndSetDeadline) {
 
 TEST_F(KeyspaceTest, CompareAndDelete) {
   Set("lock", "token-1", SetCond::kIfAbsent, TtlMode::kAt, kT + 30'000);
-  EXPECT_FALSE(ks_.CompareAndDelete("lock", "token-2", now_));
-  EXPECT_FALSE(ks_.CompareAndDelete("lock", "token-", now_));
-  EXPECT_FALSE(ks_.CompareAndDelete("other", "token-1", now_));
-  EXPECT_TRUE(ks_.CompareAndDelete("lock", "token-1", now_));
+  EXPECT_EQ(ks_.CompareAndDelete("lock", "token-2", now_), CompareOutcome::kOtherValue);
+  EXPECT_EQ(ks_.CompareAndDelete("lock", "token-", now_), CompareOutcome::kOtherValue);
+  EXPECT_EQ(ks_.CompareAndDelete("other", "token-1", now_), CompareOutcome::kMissing);
+  EXPECT_EQ(ks_.CompareAndDelete("lock", "token-1", now_), CompareOutcome::kMatched);
   EXPECT_FALSE(ks_.Exists("lock", now_));
   EXPECT_EQ(ks_.expires_count(), 0u);
   EXPECT_EQ(ks_.NextDeadline(), std::nullopt);
   // An expired lock cannot be released by its old holder.
   Set("lock", "t", SetCond::kAlways, TtlMode::kAt, kT + 1);
   now_ = kT + 2;
-  EXPECT_FALSE(ks_.CompareAndDelete("lock", "t", now_));
+  EXPECT_EQ(ks_.CompareAndDelete("lock", "t", now_), CompareOutcome::kMissing);
 }
 
 TEST_F(KeyspaceTest, CompareAndSetDeadline) {
@@ -216,7 +216,7 @@ TEST_F(KeyspaceTest, BinaryKeysAndValues) {
   EXPECT_TRUE(Set(""sv, "empty key"));
   EXPECT_EQ(Get(""sv), "empty key");
   EXPECT_EQ(ks_.size(), 3u);
-  EXPECT_TRUE(ks_.CompareAndDelete(k1, v, now_));
+  EXPECT_EQ(ks_.CompareAndDelete(k1, v, now_), CompareOutcome::kMatched);
   EXPECT_EQ(ks_.size(), 2u);
 }
 
