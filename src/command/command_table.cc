@@ -74,16 +74,6 @@ const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& container,
   return nullptr;
 }
 
-// Redis lookupCommandLogic: a container called with no subcommand is the container itself (its
-// own arity decides: bare CLIENT is an arity error, bare COMMAND runs).
-ResolvedCommand CommandTable::Resolve(ArgList args) const {
-  const CommandSpec* container = Find(args[0]);
-  if (container == nullptr || container->subcommands.empty() || args.size() < 2) {
-    return {container, container};
-  }
-  return {container, FindSubcommand(*container, args[1])};
-}
-
 CommandTable BuildCommandTable() {
   CommandTable table;
   RegisterStringCommands(table);

@@ -1,6 +1,5 @@
 #include "command/script_exec.h"
 
-#include "locknode/base/dcheck.h"
 #include "locknode/base/strings.h"
 #include "locknode/protocol/reply_sink.h"
 #include "locknode/script/fast_path.h"
@@ -115,7 +114,7 @@ bool NativeExtend(CommandContext& ctx, const script::FastPath& fp, const Command
     const std::string_view pexpire_args[] = {write.name, key, ttl_text};
     const std::string_view set_args[] = {write.name, key, token, "PX", ttl_text};
     const ArgList args =
-        write.lifetime == Lifetime::kSetOptions ? ArgList(set_args) : ArgList(pexpire_args);
+        fp.write == script::FastPathWrite::kSetPx ? ArgList(set_args) : ArgList(pexpire_args);
     DiscardSink discard;
     if (!AdmitWrite(ctx.shard, write, args, ctx.now, ctx.wall_us, discard)) return false;
     ks.SetDeadline(key, DeadlineAfter(ctx.now, *ttl), ctx.now);
@@ -135,13 +134,12 @@ bool TryFastPath(CommandContext& ctx, const script::ScriptEntry& entry,
       entry.flags.no_writes || keys.size() != 1 || argv.size() < fp.min_argv) {
     return false;
   }
-  const CommandSpec* write = ctx.shard.table().Find(fp.write_command);
-  LOCKNODE_DCHECK(write != nullptr);
+  const CommandSpec& write = ctx.shard.fast_path_write(fp.write);
   const std::string_view token = argv[fp.token_arg];
   if (fp.kind == script::FastPathKind::kCompareAndPexpire) {
-    return NativeExtend(ctx, fp, *write, keys[0], token, argv);
+    return NativeExtend(ctx, fp, write, keys[0], token, argv);
   }
-  return NativeRelease(ctx, fp, *write, keys[0], token);
+  return NativeRelease(ctx, fp, write, keys[0], token);
 }
 
 }  // namespace locknode::command

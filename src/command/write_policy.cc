@@ -59,20 +59,12 @@ LifetimeEffect ResolveLifetime(const CommandSpec& cmd, ArgList args, Millis now,
   return {Kind::kDeadline, *deadline};
 }
 
-bool AdmitWrite(Shard& shard, const CommandSpec& cmd, ArgList args, Millis now, int64_t wall_us,
-                protocol::ReplySink& reply) {
-  if ((cmd.flags & kWrite) == 0) return true;
-  const int64_t maxmemory = shard.config().maxmemory;
-  if ((cmd.flags & kDenyOom) != 0 && maxmemory > 0 &&
-      shard.keyspace().used_bytes() > static_cast<uint64_t>(maxmemory)) {
-    reply.Error(protocol::kErrOom);
-    return false;
-  }
+namespace {
+
+// The TTL rules (require-ttl, max-ttl, the lease watermark), out of AdmitWrite's hot path.
+[[gnu::noinline]] bool AdmitLifetime(Shard& shard, const CommandSpec& cmd, ArgList args, Millis now,
+                                     int64_t wall_us, protocol::ReplySink& reply) {
   LeaseGuard& lease = shard.lease();
-  if (cmd.lifetime != Lifetime::kRemoves && lease.QuarantineRemaining(now) > 0) {
-    lease.ReplyQuarantine(now, reply);
-    return false;
-  }
   const LifetimeEffect effect = ResolveLifetime(cmd, args, now, wall_us);
   switch (effect.kind) {
     case Kind::kDeadline:
@@ -92,6 +84,30 @@ bool AdmitWrite(Shard& shard, const CommandSpec& cmd, ArgList args, Millis now, 
       return true;
   }
   return true;
+}
+
+}  // namespace
+
+bool AdmitWrite(Shard& shard, const CommandSpec& cmd, ArgList args, Millis now, int64_t wall_us,
+                protocol::ReplySink& reply) {
+  if ((cmd.flags & kWrite) == 0) return true;
+  const int64_t maxmemory = shard.config().maxmemory;
+  if ((cmd.flags & kDenyOom) != 0 && maxmemory > 0 &&
+      shard.keyspace().used_bytes() > static_cast<uint64_t>(maxmemory)) {
+    reply.Error(protocol::kErrOom);
+    return false;
+  }
+  // A removal never creates or extends a lease: no quarantine, no TTL rule.
+  if (cmd.lifetime == Lifetime::kRemoves) return true;
+  const LeaseGuard& lease = shard.lease();
+  if (lease.QuarantineRemaining(now) > 0) {
+    lease.ReplyQuarantine(now, reply);
+    return false;
+  }
+  // Without a lease file, max-ttl or require-ttl no lifetime rule can refuse or record anything,
+  // so the arguments are not even parsed: a lock node pays only for the rules it uses.
+  if (!lease.restart_safety() && lease.max_ttl() == 0 && !shard.config().require_ttl) return true;
+  return AdmitLifetime(shard, cmd, args, now, wall_us, reply);
 }
 
 }  // namespace locknode::command

@@ -94,8 +94,17 @@ class CommandTable {
  public:
   void Add(const CommandSpec& spec);
   const CommandSpec* Find(std::string_view name) const;
-  // Name, then (for a container called with more arguments) subcommand; no allocation.
-  ResolvedCommand Resolve(ArgList args) const;
+  // Name, then (for a container called with more arguments) subcommand; no allocation. Redis
+  // lookupCommandLogic: a container called with no subcommand is the container itself (its own
+  // arity decides: bare CLIENT is an arity error, bare COMMAND runs). Inline: it is on every
+  // command's path.
+  ResolvedCommand Resolve(ArgList args) const {
+    const CommandSpec* container = Find(args[0]);
+    if (container == nullptr || container->subcommands.empty() || args.size() < 2) {
+      return {container, container};
+    }
+    return {container, FindSubcommand(*container, args[1])};
+  }
   // A container's row named `name` ("setname" or "client|setname" rows), case-insensitive.
   static const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view name);
   std::span<const CommandSpec> all() const { return specs_; }
