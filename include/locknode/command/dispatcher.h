@@ -17,7 +17,10 @@ class Dispatcher {
   // Runs one command; its reply (exactly one top-level reply) goes to `reply`.
   void Execute(ArgList args, ClientState& client, protocol::ReplySink& reply);
 
-  Shard& shard() { return shard_; }
+  // All that net sees of the shard (it never reaches the Shard itself): the counters it keeps
+  // (connections, limit disconnections) and the keyspace whose expiry its timer drives.
+  Stats& stats() { return shard_.stats(); }
+  keyspace::Keyspace& keyspace() { return shard_.keyspace(); }
 
  private:
   Shard& shard_;
