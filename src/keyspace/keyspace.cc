@@ -1,6 +1,7 @@
 #include "locknode/keyspace/keyspace.h"
 
 #include <cstring>
+#include <utility>
 
 #include "locknode/base/dcheck.h"
 #include "locknode/keyspace/timing_wheel.h"
@@ -74,7 +75,8 @@ struct Keyspace::Impl {
     if (Get(h)->deadline() == deadline) return;
     DropDeadline(h);
     if (deadline == kNoDeadline) return;
-    wheel.Schedule(h, deadline);
+    // The wheel's report (Seastar timer_set::insert) is kept for the expiry timer's owner.
+    if (wheel.Schedule(h, deadline)) earliest_moved = true;
     ++expires;
   }
 
@@ -116,7 +118,8 @@ struct Keyspace::Impl {
   TimingWheel wheel;
   Table table;
   size_t expires = 0;
-  size_t entry_bytes = 0;  // arena bytes of all entries (size-class blocks)
+  bool earliest_moved = false;  // see Keyspace::TakeEarliestMoved
+  size_t entry_bytes = 0;       // arena bytes of all entries (size-class blocks)
   uint64_t* expired_total;
 };
 
@@ -206,6 +209,8 @@ size_t Keyspace::ExpireDue(Millis now, size_t budget) {
 }
 
 std::optional<Millis> Keyspace::NextDeadline() const { return impl_->wheel.NextDeadline(); }
+
+bool Keyspace::TakeEarliestMoved() { return std::exchange(impl_->earliest_moved, false); }
 
 void Keyspace::Clear() {
   impl_->wheel.Clear();

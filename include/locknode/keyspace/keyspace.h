@@ -78,6 +78,10 @@ class Keyspace {
   // D may be a wheel-slot boundary earlier than any deadline (ExpireDue then reclaims 0 and the
   // owner re-arms at the new NextDeadline()). Arm one OS timer at D + 1. O(1) (bitmap scan).
   std::optional<Millis> NextDeadline() const;
+  // True once after a deadline was scheduled that moved NextDeadline() earlier (or into an empty
+  // wheel), as the wheel reports it (TimingWheel::Schedule); reading clears it. Nothing else
+  // makes NextDeadline() earlier, so the owner of the expiry timer re-arms only then. O(1).
+  bool TakeEarliestMoved();
 
   // Deletes every key (FLUSHALL); not counted in expired_total. O(size).
   void Clear();
