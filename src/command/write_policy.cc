@@ -88,9 +88,8 @@ namespace {
 
 }  // namespace
 
-bool AdmitWrite(Shard& shard, const CommandSpec& cmd, ArgList args, Millis now, int64_t wall_us,
-                protocol::ReplySink& reply) {
-  if ((cmd.flags & kWrite) == 0) return true;
+bool AdmitWriteCommand(Shard& shard, const CommandSpec& cmd, ArgList args, Millis now,
+                       int64_t wall_us, protocol::ReplySink& reply) {
   const int64_t maxmemory = shard.config().maxmemory;
   if ((cmd.flags & kDenyOom) != 0 && maxmemory > 0 &&
       shard.keyspace().used_bytes() > static_cast<uint64_t>(maxmemory)) {

@@ -38,7 +38,12 @@ LifetimeEffect ResolveLifetime(const CommandSpec& cmd, ArgList args, Millis now,
 // gets -QUARANTINE (reads, DEL and FLUSHALL still run); a write leaving a key without a TTL is
 // refused under require-ttl; a granted deadline goes through max-ttl and is made durable in the
 // lease watermark before the handler runs. Non-writes pass untouched. False after replying.
-bool AdmitWrite(Shard& shard, const CommandSpec& cmd, ArgList args, Millis now, int64_t wall_us,
-                protocol::ReplySink& reply);
+bool AdmitWriteCommand(Shard& shard, const CommandSpec& cmd, ArgList args, Millis now,
+                       int64_t wall_us, protocol::ReplySink& reply);
+// Inline: every command passes here, and most are not writes.
+inline bool AdmitWrite(Shard& shard, const CommandSpec& cmd, ArgList args, Millis now,
+                       int64_t wall_us, protocol::ReplySink& reply) {
+  return (cmd.flags & kWrite) == 0 || AdmitWriteCommand(shard, cmd, args, now, wall_us, reply);
+}
 
 }  // namespace locknode::command
