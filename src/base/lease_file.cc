@@ -1,12 +1,11 @@
 // The lease file of restart safety (include/locknode/base/lease_file.h).
 #include "locknode/base/lease_file.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <unistd.h>
 
 #include "locknode/base/strings.h"
 

@@ -18,8 +18,8 @@
 #include "locknode/protocol/reply_sink.h"
 
 #include "client_list.h"
+#include "command/help_reply.h"
 #include "conn_family.h"
-#include "subcommand_router.h"
 
 namespace locknode::command {
 namespace {
@@ -282,7 +282,5 @@ void CmdClientHelp(CommandContext& ctx, ArgList /*args*/) {
 }  // namespace
 
 std::span<const CommandSpec> ClientSubcommands() { return kClientSubcommands; }
-
-void CmdClient(CommandContext& ctx, ArgList args) { RunSubcommand(ctx, args, kClientSubcommands); }
 
 }  // namespace locknode::command

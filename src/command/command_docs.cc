@@ -15,10 +15,10 @@
 #include "locknode/protocol/errors.h"
 #include "locknode/protocol/reply_sink.h"
 
+#include "command/help_reply.h"
 #include "command_hints.h"
 #include "glob_match.h"
 #include "server_family.h"
-#include "subcommand_router.h"
 
 namespace locknode::command {
 namespace {
@@ -39,13 +39,14 @@ const CommandSpec* LookupByFullName(const CommandTable& table, std::string_view 
   if (bar == std::string_view::npos) return table.Find(name);
   const CommandSpec* container = table.Find(name.substr(0, bar));
   if (container == nullptr) return nullptr;
-  return FindSubcommand(container->subcommands, name.substr(bar + 1));
+  return CommandTable::FindSubcommand(*container, name.substr(bar + 1));
 }
 
 std::vector<std::string_view> FlagNames(uint32_t flags) {
   static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
-      {kWrite, "write"},       {kReadOnly, "readonly"}, {kDenyOom, "denyoom"}, {kAdmin, "admin"},
-      {kNoScript, "noscript"}, {kLoading, "loading"},   {kFast, "fast"},       {kNoAuth, "no_auth"},
+      {kWrite, "write"}, {kReadOnly, "readonly"}, {kDenyOom, "denyoom"},
+      {kAdmin, "admin"}, {kNoScript, "noscript"}, {kLoading, "loading"},
+      {kFast, "fast"},   {kNoAuth, "no_auth"},    {kNoMulti, "no_multi"},
   };
   std::vector<std::string_view> out;
   for (const auto& [bit, name] : kNames) {
@@ -154,11 +155,7 @@ const CommandSpec* ContainerOf(const CommandTable& table, const CommandSpec* spe
 
 void CmdCommandInfo(CommandContext& ctx, ArgList args) {
   const CommandTable& table = ctx.shard.table();
-  if (args.size() == 2) {  // no names: every command, as bare COMMAND
-    ctx.reply.Array(table.all().size());
-    for (const CommandSpec& spec : table.all()) ReplyInfo(ctx.reply, nullptr, spec);
-    return;
-  }
+  if (args.size() == 2) return CmdCommand(ctx, args);  // no names: every command
   ctx.reply.Array(args.size() - 2);
   for (size_t i = 2; i < args.size(); ++i) {
     const CommandSpec* spec = LookupByFullName(table, args[i]);
@@ -307,14 +304,12 @@ constexpr CommandSpec kCommandSubcommands[] = {
 
 std::span<const CommandSpec> CommandSubcommands() { return kCommandSubcommands; }
 
-void CmdCommand(CommandContext& ctx, ArgList args) {
-  if (args.size() == 1) {  // bare COMMAND: every command's info (redis-cli's legacy fallback)
-    const CommandTable& table = ctx.shard.table();
-    ctx.reply.Array(table.all().size());
-    for (const CommandSpec& spec : table.all()) ReplyInfo(ctx.reply, nullptr, spec);
-    return;
-  }
-  RunSubcommand(ctx, args, kCommandSubcommands);
+// Bare COMMAND (the funnel resolves "COMMAND <sub>" to the subcommand rows above): every
+// command's info, redis-cli's legacy fallback.
+void CmdCommand(CommandContext& ctx, ArgList /*args*/) {
+  const CommandTable& table = ctx.shard.table();
+  ctx.reply.Array(table.all().size());
+  for (const CommandSpec& spec : table.all()) ReplyInfo(ctx.reply, nullptr, spec);
 }
 
 }  // namespace locknode::command

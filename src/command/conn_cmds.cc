@@ -192,8 +192,17 @@ void CmdReset(CommandContext& ctx, ArgList /*args*/) {
 
 void RegisterConnectionCommands(CommandTable& table) {
   constexpr uint32_t kConn = kNoScript | kLoading | kFast | kNoAuth;  // Redis: no_auth, allow_busy
-  table.Add(
-      {"ping", -1, kFast, 0, 0, 0, CmdPing, {}, "Ping the server", "[message]", "connection"});
+  table.Add({"ping",
+             -1,
+             kFast | kPubSubOk,
+             0,
+             0,
+             0,
+             CmdPing,
+             {},
+             "Ping the server",
+             "[message]",
+             "connection"});
   table.Add({"echo",
              2,
              kFast | kLoading,
@@ -238,9 +247,12 @@ void RegisterConnectionCommands(CommandTable& table) {
              "Change the selected database for the current connection",
              "index",
              "connection"});
-  table.Add({"quit", -1, kConn, 0, 0, 0, CmdQuit, {}, "Close the connection", "", "connection"});
-  table.Add({"reset", 1, kConn, 0, 0, 0, CmdReset, {}, "Reset the connection", "", "connection"});
-  table.Add({"client", -2, 0, 0, 0, 0, CmdClient, ClientSubcommands(),
+  // QUIT and RESET run at once even while a transaction is queued, and in a subscribed session.
+  constexpr uint32_t kSession = kConn | kPubSubOk | kNotQueued;
+  table.Add({"quit", -1, kSession, 0, 0, 0, CmdQuit, {}, "Close the connection", "", "connection"});
+  table.Add(
+      {"reset", 1, kSession, 0, 0, 0, CmdReset, {}, "Reset the connection", "", "connection"});
+  table.Add({"client", -2, 0, 0, 0, 0, nullptr, ClientSubcommands(),
              "A container for client connection commands", "", "connection"});
 }
 

@@ -8,7 +8,6 @@
 // Internal to the connection family: conn_cmds.cc registers the rows, client_cmds.cc holds CLIENT.
 namespace locknode::command {
 
-void CmdClient(CommandContext& ctx, ArgList args);
 std::span<const CommandSpec> ClientSubcommands();
 
 // Redis validateClientAttr / clientSetNameOrReply: client names and SETINFO values are printable

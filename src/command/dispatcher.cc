@@ -1,11 +1,13 @@
+// The command funnel (src/command/funnel.h) and Dispatcher, its client entry point.
 #include "locknode/command/dispatcher.h"
 
 #include "locknode/base/dcheck.h"
-#include "locknode/base/strings.h"
 #include "locknode/protocol/errors.h"
+#include "locknode/script/command_invoker.h"
 
+#include "command/funnel.h"
 #include "command/reply_text.h"
-#include "command/write_admission.h"
+#include "command/write_policy.h"
 
 namespace locknode::command {
 namespace {
@@ -15,27 +17,13 @@ namespace {
 constexpr size_t kErrNameMax = 128;
 constexpr size_t kErrArgsMax = 128;
 
-// A subcommand row may be named "setname" or "client|setname"; lookups match the part after
-// the '|', errors and CLIENT LIST print "<container>|<sub>".
-std::string_view ShortName(std::string_view name) {
-  const size_t bar = name.find('|');
-  return bar == std::string_view::npos ? name : name.substr(bar + 1);
-}
-
-const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view name) {
-  for (const CommandSpec& sub : container.subcommands) {
-    if (EqualsIgnoreCase(ShortName(sub.name), name)) return &sub;
-  }
-  return nullptr;
-}
-
 // Redis full name: "get", or "client|setname" for a subcommand.
 template <size_t N>
-void AppendFullName(FixedText<N>& text, const CommandSpec& container, const CommandSpec& cmd) {
-  if (&cmd == &container) {
-    text.Append(cmd.name);
-  } else {
-    text.Append(container.name).Append("|").Append(ShortName(cmd.name));
+void AppendFullName(FixedText<N>& text, const ResolvedCommand& found) {
+  text.Append(found.container->name);
+  if (found.cmd != found.container) {
+    const std::string_view sub = found.cmd->name;
+    text.Append("|").Append(sub.substr(sub.find('|') + 1));  // npos + 1 == 0: the whole name
   }
 }
 
@@ -74,12 +62,22 @@ void ReplyUnknownSubcommand(std::string_view container, std::string_view sub,
   reply.Error(text.view());
 }
 
-void ReplyWrongArity(const CommandSpec& container, const CommandSpec& cmd,
-                     protocol::ReplySink& reply) {
+void ReplyWrongArity(const ResolvedCommand& found, protocol::ReplySink& reply) {
   FixedText<160> text;
   text.Append("ERR wrong number of arguments for '");
-  AppendFullName(text, container, cmd);
+  AppendFullName(text, found);
   text.Append("' command");
+  reply.Error(text.view());
+}
+
+// Redis 7.0 processCommand, for a RESP2 client in subscribed mode.
+void ReplyNotInSubscribedContext(const ResolvedCommand& found, protocol::ReplySink& reply) {
+  FixedText<192> text;
+  text.Append("ERR Can't execute '");
+  AppendFullName(text, found);
+  text.Append(
+      "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
+      "context");
   reply.Error(text.view());
 }
 
@@ -89,52 +87,109 @@ bool ArityOk(int arity, size_t argc) {
 }
 
 // Short names fit the string's inline buffer (or reuse its capacity), so this does not allocate.
-void SetLastCommand(ClientState& client, const CommandSpec& container, const CommandSpec& cmd) {
-  client.last_command.assign(container.name);
-  if (&cmd != &container) client.last_command.append("|").append(ShortName(cmd.name));
+void SetLastCommand(ClientState& client, const ResolvedCommand& found) {
+  client.last_command.assign(found.container->name);
+  if (found.cmd != found.container) {
+    const std::string_view sub = found.cmd->name;
+    client.last_command.append("|").append(sub.substr(sub.find('|') + 1));
+  }
+}
+
+// Redis scriptCall's refusals, in its order (noscript, then the write checks); a script gets
+// its own texts for them. True if the command may go on.
+bool ScriptAllows(Shard& shard, const CommandSpec& cmd, ArgList args, const Caller& caller,
+                  protocol::ReplySink& reply) {
+  if ((cmd.flags & kNoScript) != 0) {
+    reply.Error(script::kErrScriptNotAllowed);
+    return false;
+  }
+  if ((cmd.flags & kWrite) == 0) return true;
+  if (caller.read_only) {
+    reply.Error(script::kErrScriptWriteInReadOnly);
+    return false;
+  }
+  if (caller.undo != nullptr && !SaveKeysForUndo(*caller.undo, shard, cmd, args, caller.now)) {
+    reply.Error(script::kErrScriptNotAllowed);
+    return false;
+  }
+  return true;
+}
+
+// Everything before the handler, in Redis processCommand's order: existence, arity, auth,
+// no-multi, (script rules), the write policy (OOM, quarantine, TTL rules), the subscribed
+// context. Returns the row to run, or nullptr after replying the refusal.
+const CommandSpec* Admit(Shard& shard, ArgList args, const Caller& caller,
+                         protocol::ReplySink& reply) {
+  const bool script = caller.origin == Origin::kScript;
+  ClientState& client = caller.client;
+  const ResolvedCommand found = shard.table().Resolve(args);
+  if (found.cmd == nullptr) {
+    client.last_command.clear();  // Redis: c->lastcmd = NULL (CLIENT LIST shows cmd=NULL)
+    if (script) {
+      reply.Error(script::kErrScriptUnknownCommand);
+    } else if (found.container == nullptr) {
+      ReplyUnknownCommand(args, reply);
+    } else {
+      ReplyUnknownSubcommand(found.container->name, args[1], reply);
+    }
+    return nullptr;
+  }
+  const CommandSpec& cmd = *found.cmd;
+  // Redis sets c->lastcmd at lookup, so rejected-for-arity/auth commands still show in CLIENT LIST.
+  SetLastCommand(client, found);
+  if (!ArityOk(cmd.arity, args.size())) {
+    if (script) {
+      reply.Error(script::kErrScriptWrongArity);
+    } else {
+      ReplyWrongArity(found, reply);
+    }
+    return nullptr;
+  }
+  if (!client.authenticated && (cmd.flags & kNoAuth) == 0) {
+    reply.Error(protocol::kErrNoAuth);
+    return nullptr;
+  }
+  if (client.mode == SessionMode::kQueuing && (cmd.flags & kNoMulti) != 0) {
+    reply.Error("ERR Command not allowed inside a transaction");
+    return nullptr;
+  }
+  if (script && !ScriptAllows(shard, cmd, args, caller, reply)) return nullptr;
+  if (!AdmitWrite(shard, cmd, args, caller.now, caller.wall_us, reply)) return nullptr;
+  if (client.mode == SessionMode::kSubscribed && client.resp_version == 2 &&
+      (cmd.flags & kPubSubOk) == 0) {
+    ReplyNotInSubscribedContext(found, reply);
+    return nullptr;
+  }
+  LOCKNODE_DCHECK(cmd.handler != nullptr);  // a container without a handler fails arity first
+  return &cmd;
 }
 
 }  // namespace
 
-// Redis processCommand order: existence, then arity, then authentication, then the write
-// refusals (OOM, restart quarantine); only then the command runs and counts (rejected commands do not add to total_commands_processed).
-void Dispatcher::Execute(ArgList args, ClientState& client, protocol::ReplySink& reply) {
+void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::ReplySink& reply) {
   LOCKNODE_DCHECK(!args.empty());
-  const CommandSpec* container = shard_.table().Find(args[0]);
-  if (container == nullptr) {
-    client.last_command.clear();  // Redis: c->lastcmd = NULL (CLIENT LIST shows cmd=NULL)
-    ReplyUnknownCommand(args, reply);
+  ClientState& client = caller.client;
+  const CommandSpec* cmd = Admit(shard, args, caller, reply);
+  const bool queuing = client.mode == SessionMode::kQueuing;
+  if (cmd == nullptr) {
+    if (queuing) client.queue->MarkFailed();  // Redis flagTransaction: EXEC will abort
     return;
   }
-  // Redis lookupCommandLogic: a container called with no subcommand is the container itself
-  // (its own arity decides: bare CLIENT is an arity error, bare COMMAND runs).
-  const CommandSpec* cmd = container;
-  if (!container->subcommands.empty() && args.size() > 1) {
-    cmd = FindSubcommand(*container, args[1]);
-    if (cmd == nullptr) {
-      client.last_command.clear();
-      ReplyUnknownSubcommand(container->name, args[1], reply);
-      return;
-    }
-  }
-  // Redis sets c->lastcmd at lookup, so rejected-for-arity/auth commands still show in CLIENT LIST.
-  SetLastCommand(client, *container, *cmd);
-  if (!ArityOk(cmd->arity, args.size())) {
-    ReplyWrongArity(*container, *cmd, reply);
+  if (queuing && (cmd->flags & kNotQueued) == 0) {
+    client.queue->Queue(*cmd, args, reply);  // checked now, run (through here again) by EXEC
     return;
   }
-  if (!client.authenticated && (cmd->flags & kNoAuth) == 0) {
-    reply.Error(protocol::kErrNoAuth);
-    return;
-  }
-  LOCKNODE_DCHECK(cmd->handler != nullptr);
-  // One time snapshot per command (Redis commandTimeSnapshot): a key cannot expire halfway
-  // through it, and PXAT conversions use the same instant as the lazy-expiry checks.
-  const Clock& clock = shard_.clock();
-  CommandContext ctx{shard_, client, reply, clock.NowMs(), clock.WallUs()};
-  if (!AdmitWrite(shard_, *cmd, ctx.now, reply)) return;
-  ++shard_.stats().commands_processed;
+  // Rejected commands do not add to total_commands_processed; commands called from scripts do.
+  ++shard.stats().commands_processed;
+  CommandContext ctx{shard, client, reply, caller.now, caller.wall_us};
   cmd->handler(ctx, args);
+}
+
+// One time snapshot per command (Redis commandTimeSnapshot): a key cannot expire halfway
+// through it, and PXAT conversions use the same instant as the lazy-expiry checks.
+void Dispatcher::Execute(ArgList args, ClientState& client, protocol::ReplySink& reply) {
+  const Clock& clock = shard_.clock();
+  RunCommand(shard_, args, Caller{Origin::kClient, client, clock.NowMs(), clock.WallUs()}, reply);
 }
 
 }  // namespace locknode::command

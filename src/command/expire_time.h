@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string_view>
 
 #include "locknode/base/millis.h"
@@ -44,6 +45,22 @@ inline int64_t UnixMsFromDeadline(Millis deadline, Millis now, int64_t wall_ms) 
   if (__builtin_add_overflow(wall_ms, remaining, &out))
     return remaining > 0 ? kInt64Max : kInt64Min;
   return out;
+}
+
+// Redis's expire arithmetic (expireGenericCommand, getExpireMillisecondsOrReply): `value` in
+// seconds or ms, relative or a unix time, as a monotonic deadline. Seconds are scaled with an
+// overflow check (either sign); a relative time must not overflow when the wall-clock "now" is
+// added (Redis's own bound). nullopt where Redis replies "invalid expire time". The handlers and
+// the write policy both call this, so the policy checks exactly the deadline that is granted.
+inline std::optional<Millis> ExpireDeadline(int64_t value, bool seconds, bool absolute, Millis now,
+                                            int64_t wall_ms) {
+  if (seconds) {
+    if (value > kInt64Max / 1000 || value < kInt64Min / 1000) return std::nullopt;
+    value *= 1000;
+  }
+  if (absolute) return DeadlineFromUnixMs(value, now, wall_ms);
+  if (value > kInt64Max - wall_ms) return std::nullopt;
+  return DeadlineAfter(now, value);
 }
 
 // "ERR invalid expire time in '<cmd>' command" (Redis addReplyErrorExpireTime, which prints the

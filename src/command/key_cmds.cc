@@ -181,26 +181,13 @@ bool ParseExpireFlags(CommandContext& ctx, ArgList args, ExpireFlags* flags) {
   return false;
 }
 
-// Redis expireGenericCommand's arithmetic: seconds are scaled with an overflow check (either
-// sign), a relative time must not overflow when the wall-clock "now" is added (Redis's own
-// bound), and the result becomes a monotonic deadline once. Negative values are legal and
+// Redis expireGenericCommand's arithmetic (ExpireDeadline). Negative values are legal and
 // simply mean "already expired".
 std::optional<Millis> ResolveExpireWhen(CommandContext& ctx, int64_t when, bool seconds,
                                         bool absolute, std::string_view command) {
-  if (seconds) {
-    if (when > kInt64Max / 1000 || when < kInt64Min / 1000) {
-      ReplyInvalidExpire(ctx.reply, command);
-      return std::nullopt;
-    }
-    when *= 1000;
-  }
-  const int64_t wall_ms = WallMs(ctx.wall_us);
-  if (absolute) return DeadlineFromUnixMs(when, ctx.now, wall_ms);
-  if (when > kInt64Max - wall_ms) {
-    ReplyInvalidExpire(ctx.reply, command);
-    return std::nullopt;
-  }
-  return DeadlineAfter(ctx.now, when);
+  const auto deadline = ExpireDeadline(when, seconds, absolute, ctx.now, WallMs(ctx.wall_us));
+  if (!deadline) ReplyInvalidExpire(ctx.reply, command);
+  return deadline;
 }
 
 // NX: only without a TTL; XX: only with one; GT/LT compare deadlines, a missing TTL counting
@@ -231,7 +218,6 @@ void ExpireGeneric(CommandContext& ctx, ArgList args, bool seconds, bool absolut
     ctx.reply.Integer(0);
     return;
   }
-  if (!ctx.shard.lease().AdmitDeadline(*deadline, ctx.now, command, ctx.reply)) return;
   // A deadline already reached deletes the key and still replies 1 (Redis checkAlreadyExpired:
   // PEXPIRE k 0, EXPIRE k -1); SetDeadline does exactly that for deadline <= now.
   ks.SetDeadline(args[1], *deadline, ctx.now);
@@ -285,15 +271,16 @@ void CmdPersist(CommandContext& ctx, ArgList args) {
     ctx.reply.Integer(0);
     return;
   }
-  if (!ctx.shard.lease().AdmitNoTtl(ctx.reply)) return;
   ks.SetDeadline(args[1], kNoDeadline, ctx.now);
   ctx.reply.Integer(1);
 }
 
 // One generic-group row with a single key at 1 (DEL/EXISTS: every argument is a key).
+// `lifetime`/`ttl_arg`: the write policy declaration (command_table.h Lifetime).
 constexpr CommandSpec KeyCommand(std::string_view name, int arity, uint32_t flags, int8_t last_key,
                                  Handler handler, std::string_view summary,
-                                 std::string_view arguments) {
+                                 std::string_view arguments, Lifetime lifetime = Lifetime::kNone,
+                                 int8_t ttl_arg = 0) {
   return CommandSpec{.name = name,
                      .arity = arity,
                      .flags = flags,
@@ -303,14 +290,16 @@ constexpr CommandSpec KeyCommand(std::string_view name, int arity, uint32_t flag
                      .handler = handler,
                      .summary = summary,
                      .arguments = arguments,
-                     .group = "generic"};
+                     .group = "generic",
+                     .lifetime = lifetime,
+                     .ttl_arg = ttl_arg};
 }
 
 // Flags and key positions as Redis 7.0 COMMAND INFO reports them. kLoading: reads are answered
 // during the post-restart write refusal (an empty answer is the truth then); writes are not.
 constexpr uint32_t kRead = kReadOnly | kFast | kLoading;
 constexpr CommandSpec kKeyCommands[] = {
-    KeyCommand("del", -2, kWrite | kOnlyRemoves, -1, CmdDel, "Delete a key", "key [key ...]"),
+    KeyCommand("del", -2, kWrite, -1, CmdDel, "Delete a key", "key [key ...]", Lifetime::kRemoves),
     KeyCommand("exists", -2, kRead, -1, CmdExists, "Determine if a key exists", "key [key ...]"),
     KeyCommand("type", 2, kRead, 1, CmdType, "Determine the type stored at key", "key"),
     {.name = "object",
@@ -324,15 +313,16 @@ constexpr CommandSpec kKeyCommands[] = {
      .summary = "A container for object introspection commands",
      .group = "generic"},
     KeyCommand("pexpire", -3, kWrite | kFast, 1, CmdPExpire,
-               "Set a key's time to live in milliseconds", "key milliseconds [NX|XX|GT|LT]"),
+               "Set a key's time to live in milliseconds", "key milliseconds [NX|XX|GT|LT]",
+               Lifetime::kMillis, 2),
     KeyCommand("expire", -3, kWrite | kFast, 1, CmdExpire, "Set a key's time to live in seconds",
-               "key seconds [NX|XX|GT|LT]"),
+               "key seconds [NX|XX|GT|LT]", Lifetime::kSeconds, 2),
     KeyCommand("pexpireat", -3, kWrite | kFast, 1, CmdPExpireAt,
                "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
-               "key unix-time-milliseconds [NX|XX|GT|LT]"),
+               "key unix-time-milliseconds [NX|XX|GT|LT]", Lifetime::kUnixMillis, 2),
     KeyCommand("expireat", -3, kWrite | kFast, 1, CmdExpireAt,
                "Set the expiration for a key as a UNIX timestamp",
-               "key unix-time-seconds [NX|XX|GT|LT]"),
+               "key unix-time-seconds [NX|XX|GT|LT]", Lifetime::kUnixSeconds, 2),
     KeyCommand("pttl", 2, kRead, 1, CmdPTtl, "Get the time to live for a key in milliseconds",
                "key"),
     KeyCommand("ttl", 2, kRead, 1, CmdTtl, "Get the time to live for a key in seconds", "key"),
@@ -341,7 +331,7 @@ constexpr CommandSpec kKeyCommands[] = {
     KeyCommand("expiretime", 2, kRead, 1, CmdExpireTime,
                "Get the expiration Unix timestamp for a key", "key"),
     KeyCommand("persist", 2, kWrite | kFast, 1, CmdPersist, "Remove the expiration from a key",
-               "key"),
+               "key", Lifetime::kNoTtl),
 };
 
 }  // namespace

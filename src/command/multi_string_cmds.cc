@@ -45,7 +45,6 @@ void SetPairs(CommandContext& ctx, ArgList args) {
 
 void CmdMSet(CommandContext& ctx, ArgList args) {
   if (!PairsComplete(ctx, args, kErrMSetArity)) return;
-  if (!ctx.shard.lease().AdmitNoTtl(ctx.reply)) return;
   SetPairs(ctx, args);
   ctx.reply.Ok();
 }
@@ -55,7 +54,6 @@ void CmdMSet(CommandContext& ctx, ArgList args) {
 // keys are fine: "MSETNX k 1 k 2" on a missing k replies :1 and leaves "2".
 void CmdMSetNx(CommandContext& ctx, ArgList args) {
   if (!PairsComplete(ctx, args, kErrMSetNxArity)) return;
-  if (!ctx.shard.lease().AdmitNoTtl(ctx.reply)) return;
   keyspace::Keyspace& ks = ctx.shard.keyspace();
   for (size_t i = 1; i < args.size(); i += 2) {
     if (ks.Exists(args[i], ctx.now)) {
@@ -127,7 +125,8 @@ constexpr CommandSpec kMultiStringCommands[] = {
      .handler = CmdMSet,
      .summary = "Set multiple keys to multiple values",
      .arguments = "key value [key value ...]",
-     .group = "string"},
+     .group = "string",
+     .lifetime = Lifetime::kNoTtl},
     {.name = "msetnx",
      .arity = -3,
      .flags = kWrite | kDenyOom,
@@ -137,7 +136,8 @@ constexpr CommandSpec kMultiStringCommands[] = {
      .handler = CmdMSetNx,
      .summary = "Set multiple keys to multiple values, only if none of the keys exist",
      .arguments = "key value [key value ...]",
-     .group = "string"},
+     .group = "string",
+     .lifetime = Lifetime::kNoTtl},
     {.name = "mget",
      .arity = -2,
      .flags = kReadOnly | kFast | kLoading,

@@ -15,8 +15,8 @@
 #include "locknode/protocol/errors.h"
 #include "locknode/protocol/reply_sink.h"
 
+#include "command/help_reply.h"
 #include "command/script_exec.h"
-#include "command/subcommand_router.h"
 
 namespace locknode::command {
 namespace {
@@ -152,8 +152,6 @@ constexpr CommandSpec kScriptSubcommands[] = {
               "Show helpful text about the different subcommands", ""),
 };
 
-void CmdScript(CommandContext& ctx, ArgList args) { RunSubcommand(ctx, args, kScriptSubcommands); }
-
 // EVAL-family keys are given by numkeys (movable keys in Redis); the table records none.
 constexpr CommandSpec EvalSpec(std::string_view name, uint32_t flags, Handler handler,
                                std::string_view summary, std::string_view arguments) {
@@ -189,7 +187,7 @@ void RegisterScriptCommands(CommandTable& table) {
                      "Execute a read-only Lua script server side",
                      "sha1 numkeys [key [key ...]] [arg [arg ...]]"));
   CommandSpec script =
-      ScriptSub("script", -2, 0, CmdScript, "A container for Lua scripts management commands", "");
+      ScriptSub("script", -2, 0, nullptr, "A container for Lua scripts management commands", "");
   script.subcommands = kScriptSubcommands;
   table.Add(script);
 }

@@ -4,21 +4,12 @@
 #include "locknode/protocol/reply_sink.h"
 #include "locknode/script/fast_path.h"
 
-#include "command/write_admission.h"
+#include "command/expire_time.h"
+#include "command/funnel.h"
+#include "command/read_lookup.h"
+#include "command/write_policy.h"
 
 namespace locknode::command {
-namespace {
-
-std::string_view ShortName(std::string_view name) {
-  const size_t bar = name.find('|');
-  return bar == std::string_view::npos ? name : name.substr(bar + 1);
-}
-
-bool ArityOk(int arity, size_t argc) {
-  return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
-}
-
-}  // namespace
 
 void UndoLog::Save(keyspace::Keyspace& ks, std::string_view key, Millis now) {
   std::string owned(key);
@@ -46,45 +37,96 @@ void UndoLog::Rollback(keyspace::Keyspace& ks, Millis now) {
   saved_.clear();
 }
 
-// Redis lookupCommand: a container with a subcommand argument resolves to the subcommand; an
-// unknown subcommand is an unknown command.
-const CommandSpec* ScriptInvoker::Lookup(std::span<const std::string_view> args) const {
-  const CommandSpec* cmd = shard_.table().Find(args[0]);
-  if (cmd == nullptr || cmd->subcommands.empty() || args.size() < 2) return cmd;
-  for (const CommandSpec& sub : cmd->subcommands) {
-    if (EqualsIgnoreCase(ShortName(sub.name), args[1])) return &sub;
-  }
-  return nullptr;
-}
-
-// Saves every key the command may write. A write command without key positions (FLUSHALL)
-// could not be undone, so scripts may not call it.
-bool ScriptInvoker::SaveKeys(const CommandSpec& cmd, std::span<const std::string_view> args) {
+// A write command without key positions (FLUSHALL) could not be undone, so scripts may not
+// call it.
+bool SaveKeysForUndo(UndoLog& undo, Shard& shard, const CommandSpec& cmd, ArgList args,
+                     Millis now) {
   if (cmd.first_key <= 0) return false;
   const int argc = static_cast<int>(args.size());
   const int last = cmd.last_key >= 0 ? cmd.last_key : argc + cmd.last_key;
   const int step = cmd.key_step > 0 ? cmd.key_step : 1;
   for (int i = cmd.first_key; i <= last && i < argc; i += step) {
-    undo_.Save(shard_.keyspace(), args[static_cast<size_t>(i)], now_);
+    undo.Save(shard.keyspace(), args[static_cast<size_t>(i)], now);
   }
   return true;
 }
 
-// Redis 7.0 scriptCall order: existence, arity, noscript, then the write checks.
+// The same funnel as clients, as the script's own client (Redis scriptCall -> call()).
 void ScriptInvoker::Call(std::span<const std::string_view> args, protocol::ReplySink& sink) {
-  const CommandSpec* cmd = Lookup(args);
-  if (cmd == nullptr) return sink.Error(script::kErrScriptUnknownCommand);
-  if (!ArityOk(cmd->arity, args.size())) return sink.Error(script::kErrScriptWrongArity);
-  if ((cmd->flags & kNoScript) != 0) return sink.Error(script::kErrScriptNotAllowed);
-  if ((cmd->flags & kWrite) != 0) {
-    if (read_only_) return sink.Error(script::kErrScriptWriteInReadOnly);
-    if (!SaveKeys(*cmd, args)) return sink.Error(script::kErrScriptNotAllowed);
-    if (!AdmitWrite(shard_, *cmd, now_, sink)) return;
-  }
-  CommandContext ctx{shard_, client_, sink, now_, wall_us_};
-  ++shard_.stats().commands_processed;  // Redis counts commands called from scripts too
-  cmd->handler(ctx, args);
+  RunCommand(shard_, args, Caller{Origin::kScript, client_, now_, wall_us_, read_only_, &undo_},
+             sink);
 }
+
+namespace {
+
+// A native run asks the write policy without replying: a refusal hands the whole script to
+// Lua, whose redis.call then replies the policy's exact error (wrapped as the script's own).
+class DiscardSink final : public protocol::ReplySink {
+ public:
+  void Simple(std::string_view /*s*/) override {}
+  void Error(std::string_view /*full*/) override {}
+  void Integer(int64_t /*v*/) override {}
+  void Bulk(std::string_view /*s*/) override {}
+  void Null() override {}
+  void NullArray() override {}
+  void Array(size_t /*n*/) override {}
+  void Map(size_t /*n*/) override {}
+  void Set(size_t /*n*/) override {}
+  void Verbatim(std::string_view /*s*/) override {}
+  void Double(double /*d*/) override {}
+};
+
+// Compare-and-delete scripts: DEL's policy does not depend on the key's state, so it is asked
+// before the single lookup that compares and deletes. The script's GET is a read lookup and
+// counts a keyspace hit or miss.
+bool NativeRelease(CommandContext& ctx, const script::FastPath& fp, const CommandSpec& del,
+                   std::string_view key, std::string_view token) {
+  const std::string_view del_args[] = {del.name, key};
+  DiscardSink discard;
+  if (!AdmitWrite(ctx.shard, del, del_args, ctx.now, ctx.wall_us, discard)) return false;
+  const keyspace::CasResult outcome = ctx.shard.keyspace().CompareAndDelete(key, token, ctx.now);
+  // A key of another kind changes nothing and goes to Lua, whose GET fails with WRONGTYPE.
+  if (outcome == keyspace::CasResult::kWrongType) return false;
+  CountLookup(ctx.shard, outcome != keyspace::CasResult::kMissing);
+  if (fp.kind == script::FastPathKind::kCompareAndDeleteOrMinus1 &&
+      outcome == keyspace::CasResult::kMissing) {
+    ctx.reply.Integer(-1);  // redsync: "lock already expired"
+  } else {
+    ctx.reply.Integer(outcome == keyspace::CasResult::kDone ? 1 : 0);
+  }
+  return true;
+}
+
+// Compare-and-extend scripts: the write (PEXPIRE key ttl, or SET key token PX ttl) happens only
+// when the token matches, so only then is its policy asked, with the arguments the script's
+// redis.call would pass: past maxmemory the SET form is refused (denyoom) and PEXPIRE is not,
+// as in Redis; quarantine, max-ttl and the lease watermark apply to both.
+bool NativeExtend(CommandContext& ctx, const script::FastPath& fp, const CommandSpec& write,
+                  std::string_view key, std::string_view token,
+                  std::span<const std::string_view> argv) {
+  const std::string_view ttl_text = argv[fp.ttl_arg];
+  const auto ttl = ParseInt64(ttl_text);
+  if (!ttl || *ttl < 1 || *ttl > script::kFastPathMaxTtlMs) return false;
+  keyspace::Keyspace& ks = ctx.shard.keyspace();
+  const auto entry = ks.Find(key, ctx.now);                                // the script's GET
+  if (entry && entry->kind != keyspace::ValueKind::kString) return false;  // Lua: WRONGTYPE
+  const bool found = entry.has_value();
+  const bool matched = found && entry->value == token;
+  if (matched) {
+    const std::string_view pexpire_args[] = {write.name, key, ttl_text};
+    const std::string_view set_args[] = {write.name, key, token, "PX", ttl_text};
+    const ArgList args =
+        fp.write == script::FastPathWrite::kSetPx ? ArgList(set_args) : ArgList(pexpire_args);
+    DiscardSink discard;
+    if (!AdmitWrite(ctx.shard, write, args, ctx.now, ctx.wall_us, discard)) return false;
+    ks.SetDeadline(key, DeadlineAfter(ctx.now, *ttl), ctx.now);
+  }
+  CountLookup(ctx.shard, found);
+  ctx.reply.Integer(matched ? 1 : 0);
+  return true;
+}
+
+}  // namespace
 
 bool TryFastPath(CommandContext& ctx, const script::ScriptEntry& entry,
                  std::span<const std::string_view> keys, std::span<const std::string_view> argv,
@@ -94,37 +136,12 @@ bool TryFastPath(CommandContext& ctx, const script::ScriptEntry& entry,
       entry.flags.no_writes || keys.size() != 1 || argv.size() < fp.min_argv) {
     return false;
   }
-  keyspace::Keyspace& ks = ctx.shard.keyspace();
-  const std::string_view key = keys[0];
+  const CommandSpec& write = ctx.shard.fast_path_write(fp.write);
   const std::string_view token = argv[fp.token_arg];
-  // A key of another kind changes nothing and goes to Lua, whose GET fails with WRONGTYPE.
-  const auto reply_cas = [&](keyspace::CasResult r) {
-    if (r == keyspace::CasResult::kWrongType) return false;
-    ctx.reply.Integer(r == keyspace::CasResult::kDone ? 1 : 0);
-    return true;
-  };
-  switch (fp.kind) {
-    case script::FastPathKind::kCompareAndDelete:
-      return reply_cas(ks.CompareAndDelete(key, token, ctx.now));
-    case script::FastPathKind::kCompareAndDeleteOrMinus1:
-      if (!ks.Exists(key, ctx.now)) {
-        ctx.reply.Integer(-1);  // redsync: "lock already expired"
-        return true;
-      }
-      return reply_cas(ks.CompareAndDelete(key, token, ctx.now));
-    case script::FastPathKind::kCompareAndPexpire: {
-      const auto ttl = ParseInt64(argv[fp.ttl_arg]);
-      if (!ttl || *ttl < 1 || *ttl > script::kFastPathMaxTtlMs) return false;
-      // A refused extend runs in Lua, so its error is exactly the script's own.
-      LeaseGuard& lease = ctx.shard.lease();
-      if (lease.QuarantineRemaining(ctx.now) > 0 || lease.ExceedsMaxTtl(*ttl)) return false;
-      if (!lease.AdmitDeadline(ctx.now + *ttl, ctx.now, "pexpire", ctx.reply)) return true;
-      return reply_cas(ks.CompareAndSetDeadline(key, token, ctx.now + *ttl, ctx.now));
-    }
-    case script::FastPathKind::kNone:
-      break;
+  if (fp.kind == script::FastPathKind::kCompareAndPexpire) {
+    return NativeExtend(ctx, fp, write, keys[0], token, argv);
   }
-  return false;
+  return NativeRelease(ctx, fp, write, keys[0], token);
 }
 
 }  // namespace locknode::command

@@ -36,9 +36,9 @@ class UndoLog {
   std::unordered_map<std::string, Saved> saved_;
 };
 
-// redis.call / redis.pcall: the same table and flags as clients, with Redis's script-specific
-// refusals (script.c scriptCall), one frozen time snapshot for the whole script, and an undo
-// record taken before every write.
+// redis.call / redis.pcall: the command funnel (funnel.h) with Origin::kScript, so the same table,
+// flags and write policy as clients plus Redis's script-specific refusals (script.c scriptCall),
+// one frozen time snapshot for the whole script, and an undo record taken before every write.
 class ScriptInvoker final : public script::CommandInvoker {
  public:
   ScriptInvoker(Shard& shard, Millis now, int64_t wall_us, bool read_only, UndoLog& undo)
@@ -47,9 +47,6 @@ class ScriptInvoker final : public script::CommandInvoker {
   void Call(std::span<const std::string_view> args, protocol::ReplySink& sink) override;
 
  private:
-  const CommandSpec* Lookup(std::span<const std::string_view> args) const;
-  bool SaveKeys(const CommandSpec& cmd, std::span<const std::string_view> args);
-
   Shard& shard_;
   Millis now_;
   int64_t wall_us_;

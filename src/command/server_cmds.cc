@@ -16,9 +16,9 @@
 #include "locknode/protocol/errors.h"
 #include "locknode/protocol/reply_sink.h"
 
+#include "command/help_reply.h"
 #include "glob_match.h"
 #include "server_family.h"
-#include "subcommand_router.h"
 
 namespace locknode::command {
 namespace {
@@ -141,8 +141,6 @@ constexpr CommandSpec kConfigSubcommands[] = {
      "server"},
 };
 
-void CmdConfig(CommandContext& ctx, ArgList args) { RunSubcommand(ctx, args, kConfigSubcommands); }
-
 void CmdDbSize(CommandContext& ctx, ArgList /*args*/) {
   ctx.reply.Integer(static_cast<int64_t>(ctx.shard.keyspace().size()));
 }
@@ -217,7 +215,7 @@ void RegisterServerCommands(CommandTable& table) {
              "Get information and statistics about the server",
              "[section [section ...]]",
              "server"});
-  table.Add({"config", -2, 0, 0, 0, 0, CmdConfig, kConfigSubcommands,
+  table.Add({"config", -2, 0, 0, 0, 0, nullptr, kConfigSubcommands,
              "A container for server configuration commands", "", "server"});
   table.Add({"command", -1, kLoading, 0, 0, 0, CmdCommand, CommandSubcommands(),
              "Get array of Redis command details", "", "server"});
@@ -234,7 +232,7 @@ void RegisterServerCommands(CommandTable& table) {
              "server"});
   table.Add({"flushdb",
              -1,
-             kWrite | kOnlyRemoves,
+             kWrite,
              0,
              0,
              0,
@@ -242,10 +240,11 @@ void RegisterServerCommands(CommandTable& table) {
              {},
              "Remove all keys from the current database",
              "[ASYNC|SYNC]",
-             "server"});
+             "server",
+             Lifetime::kRemoves});
   table.Add({"flushall",
              -1,
-             kWrite | kOnlyRemoves,
+             kWrite,
              0,
              0,
              0,
@@ -253,7 +252,8 @@ void RegisterServerCommands(CommandTable& table) {
              {},
              "Remove all keys from all databases",
              "[ASYNC|SYNC]",
-             "server"});
+             "server",
+             Lifetime::kRemoves});
   table.Add({"time",
              1,
              kLoading | kFast,
@@ -267,7 +267,7 @@ void RegisterServerCommands(CommandTable& table) {
              "server"});
   table.Add({"shutdown",
              -1,
-             kAdmin | kNoScript | kLoading,
+             kAdmin | kNoScript | kLoading | kNoMulti,
              0,
              0,
              0,

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <type_traits>
+#include <utility>
 
 #include "locknode/base/dcheck.h"
 #include "locknode/keyspace/timing_wheel.h"
@@ -98,7 +99,8 @@ struct Keyspace::Impl {
     if (Get(h)->deadline() == deadline) return;
     DropDeadline(h);
     if (deadline == kNoDeadline) return;
-    wheel.Schedule(h, deadline);
+    // The wheel's report (Seastar timer_set::insert) is kept for the expiry timer's owner.
+    if (wheel.Schedule(h, deadline)) earliest_moved = true;
     ++expires;
   }
 
@@ -167,10 +169,10 @@ struct Keyspace::Impl {
   CasResult MatchToken(std::string_view key, std::string_view token, Millis now,
                        Table::iterator* it) {
     *it = Lookup(key, now);
-    if (*it == table.end()) return CasResult::kNoMatch;
+    if (*it == table.end()) return CasResult::kMissing;
     const Entry& e = *Get((*it)->h);
     if (Classify(e, ValueKind::kString) == Match::kWrongType) return CasResult::kWrongType;
-    return e.value() == token ? CasResult::kDone : CasResult::kNoMatch;
+    return e.value() == token ? CasResult::kDone : CasResult::kOtherValue;
   }
 
   // SetDeadline's rules for a live entry: a deadline <= now deletes (Redis checkAlreadyExpired
@@ -187,7 +189,8 @@ struct Keyspace::Impl {
   TimingWheel wheel;
   Table table;
   size_t expires = 0;
-  size_t entry_bytes = 0;  // arena bytes of all entries (size-class blocks) plus their objects
+  bool earliest_moved = false;  // see Keyspace::TakeEarliestMoved
+  size_t entry_bytes = 0;       // arena bytes of all entries (size-class blocks) plus their objects
   uint64_t* expired_total;
 };
 
@@ -274,6 +277,8 @@ size_t Keyspace::ExpireDue(Millis now, size_t budget) {
 }
 
 std::optional<Millis> Keyspace::NextDeadline() const { return impl_->wheel.NextDeadline(); }
+
+bool Keyspace::TakeEarliestMoved() { return std::exchange(impl_->earliest_moved, false); }
 
 void Keyspace::Clear() {
   impl_->wheel.Clear();

@@ -13,8 +13,8 @@ namespace locknode::net {
 using boost::system::error_code;
 
 bool Server::SweepNeeded() const {
-  return config_.timeout > 0 || config_.client_request_timeout_ms > 0 ||
-         output_limits_.soft != 0 || config_.maxmemory_clients > 0;
+  return config_.timeout > 0 || config_.client_request_timeout_ms > 0 || output_limits_.soft != 0 ||
+         config_.maxmemory_clients > 0;
 }
 
 void Server::ScheduleSweep() {

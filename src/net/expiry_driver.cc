@@ -13,7 +13,11 @@ ExpiryDriver::ExpiryDriver(asio::io_context& io, keyspace::Keyspace& keyspace, c
     : io_(io), timer_(io), keyspace_(keyspace), clock_(clock) {}
 
 void ExpiryDriver::Sync() {
-  if (stopped_ || continuation_pending_) return;  // a pending run re-syncs when it finishes
+  if (keyspace_.TakeEarliestMoved()) Rearm();
+}
+
+void ExpiryDriver::Rearm() {
+  if (stopped_ || continuation_pending_) return;  // a pending run re-arms when it finishes
   const std::optional<Millis> next = keyspace_.NextDeadline();
   if (!next) return;  // an armed wait, if any, finds nothing and lets the timer go idle
   if (armed_for_ && *armed_for_ <= *next) return;
@@ -52,7 +56,7 @@ void ExpiryDriver::Fire() {
     });
     return;
   }
-  Sync();
+  Rearm();
 }
 
 }  // namespace locknode::net

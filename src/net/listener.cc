@@ -135,7 +135,7 @@ void Server::OnAccept(Listener& listener, const error_code& ec, tcp::socket sock
     asio::ssl::context* tls = listener.tls ? &*tls_context_ : nullptr;
     auto session = std::make_shared<Session>(std::move(socket), tls, *this, id);
     sessions_.emplace(id, session);
-    ++dispatcher_->shard().stats().connections_received;
+    ++dispatcher_->stats().connections_received;
     session->Start();
   }
   Accept(listener);
@@ -147,7 +147,7 @@ void Server::Reject(tcp::socket& socket, Admission verdict, bool tls) {
   // there is no handshake yet, so the client sees the connection drop (Redis's connWrite on an
   // unaccepted TLS connection writes nothing either).
   const std::string_view reply = RejectionReply(verdict);
-  ++dispatcher_->shard().stats().rejected_connections;
+  ++dispatcher_->stats().rejected_connections;
   if (reject_log_.Allow(clock_.NowMs())) {
     if (verdict == Admission::kProtectedMode) {
       spdlog::warn("rejecting a non-loopback {}connection: protected mode and no requirepass",

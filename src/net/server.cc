@@ -32,7 +32,7 @@ Server::~Server() = default;
 
 void Server::Start(command::Dispatcher& dispatcher) {
   dispatcher_ = &dispatcher;
-  expiry_.emplace(io_, dispatcher.shard().keyspace(), clock_);
+  expiry_.emplace(io_, dispatcher.keyspace(), clock_);
   poller_.Start();
   if (poller_.io_uring_active()) {
     spdlog::info("client I/O: epoll, recv/send batched through io_uring");

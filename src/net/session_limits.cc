@@ -62,7 +62,7 @@ void Session::CloseForLimit(ClientLimit limit) {
   const LimitText text = Describe(limit);
   // Idle clients close quietly, as in Redis; the others are an operator's business.
   if (text.counter != nullptr) {
-    ++(server_.dispatcher().shard().stats().*text.counter);
+    ++(server_.dispatcher().stats().*text.counter);
     if (server_.limit_log(limit).Allow(server_.clock().NowMs())) {
       spdlog::warn("closing client id={} addr={} name={} for {} (qbuf={} omem={} tot-mem={})",
                    client_.id, client_.peer, client_.name, text.reason, rbuf_.unparsed_size(),

@@ -230,39 +230,40 @@ struct Template {
   std::string_view library;
   FastPathKind kind;
   uint8_t token_arg, ttl_arg, min_argv;
+  FastPathWrite write;
   std::string_view body;
 };
 
 // Canonical forms (COMPAT.md §2). Each stands for every script with the same normal form.
 constexpr Template kTemplates[] = {
     {"get/del (redlock-rb, redlock-py, pottery, bsm 0.9, RedLock.net, redlock-universal, php)",
-     FastPathKind::kCompareAndDelete, 0, 0, 1,
+     FastPathKind::kCompareAndDelete, 0, 0, 1, FastPathWrite::kDel,
      R"(if redis.call("get",KEYS[1]) == ARGV[1] then return redis.call("del",KEYS[1]) else
         return 0 end)"},
-    {"redis-py release", FastPathKind::kCompareAndDelete, 0, 0, 1,
+    {"redis-py release", FastPathKind::kCompareAndDelete, 0, 0, 1, FastPathWrite::kDel,
      R"(local token = redis.call('get', KEYS[1]) if not token or token ~= ARGV[1] then return 0
         end redis.call('del', KEYS[1]) return 1)"},
-    {"redis-semaphore release", FastPathKind::kCompareAndDelete, 0, 0, 1,
+    {"redis-semaphore release", FastPathKind::kCompareAndDelete, 0, 0, 1, FastPathWrite::kDel,
      R"(local key = KEYS[1] local identifier = ARGV[1] if redis.call('get', key) == identifier
         then return redis.call('del', key) end return 0)"},
-    {"redlock 4/5 release", FastPathKind::kCompareAndDelete, 0, 0, 1,
+    {"redlock 4/5 release", FastPathKind::kCompareAndDelete, 0, 0, 1, FastPathWrite::kDel,
      R"(local count = 0 for i, key in ipairs(KEYS) do if redis.call("get", key) == ARGV[1] then
         redis.pcall("del", key) count = count + 1 end end return count)"},
-    {"redsync delete", FastPathKind::kCompareAndDeleteOrMinus1, 0, 0, 1,
+    {"redsync delete", FastPathKind::kCompareAndDeleteOrMinus1, 0, 0, 1, FastPathWrite::kDel,
      R"(local val = redis.call("GET", KEYS[1]) if val == ARGV[1] then return
         redis.call("DEL", KEYS[1]) elseif val == false then return -1 else return 0 end)"},
     {"get/pexpire (redsync touch, pottery, bsm 0.9, redlock-universal)",
-     FastPathKind::kCompareAndPexpire, 0, 1, 2,
+     FastPathKind::kCompareAndPexpire, 0, 1, 2, FastPathWrite::kPexpire,
      R"(if redis.call("get",KEYS[1]) == ARGV[1] then return redis.call("pexpire",KEYS[1],ARGV[2])
         else return 0 end)"},
-    {"redis-py reacquire", FastPathKind::kCompareAndPexpire, 0, 1, 2,
+    {"redis-py reacquire", FastPathKind::kCompareAndPexpire, 0, 1, 2, FastPathWrite::kPexpire,
      R"(local token = redis.call('get', KEYS[1]) if not token or token ~= ARGV[1] then return 0
         end redis.call('pexpire', KEYS[1], ARGV[2]) return 1)"},
-    {"redis-semaphore refresh", FastPathKind::kCompareAndPexpire, 0, 1, 2,
+    {"redis-semaphore refresh", FastPathKind::kCompareAndPexpire, 0, 1, 2, FastPathWrite::kPexpire,
      R"(local key = KEYS[1] local identifier = ARGV[1] local lockTimeout = ARGV[2] local value =
         redis.call('get', key) if value == identifier then redis.call('pexpire', key, lockTimeout)
         return 1 end return 0)"},
-    {"redlock 4/5 extend", FastPathKind::kCompareAndPexpire, 0, 1, 2,
+    {"redlock 4/5 extend", FastPathKind::kCompareAndPexpire, 0, 1, 2, FastPathWrite::kSetPx,
      R"(for i, key in ipairs(KEYS) do if redis.call("get", key) ~= ARGV[1] then return 0 end end
         for i, key in ipairs(KEYS) do redis.call("set", key, ARGV[1], "PX", ARGV[2]) end
         return #KEYS)"},
@@ -284,7 +285,7 @@ FastPath ClassifyScript(std::string_view body) {
   for (size_t i = 0; i < templates.forms.size(); ++i) {
     if (form == templates.forms[i]) {
       const Template& t = kTemplates[i];
-      return FastPath{t.kind, t.token_arg, t.ttl_arg, t.min_argv, t.library};
+      return FastPath{t.kind, t.token_arg, t.ttl_arg, t.min_argv, t.library, t.write};
     }
   }
   return {};

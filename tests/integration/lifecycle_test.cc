@@ -37,6 +37,25 @@ TEST(LifecycleTest, PortZeroWritesTheBoundPort) {
   EXPECT_EQ(c.Call({"PING"}), "+PONG\r\n");
 }
 
+// The expiry timer reclaims keys nobody touches (DBSIZE counts a key until it is reclaimed), and
+// re-arms when a new key's deadline comes before the one it waits for: the keyspace reports
+// that move, the session passes it on after the batch. Wide margins: real time, loaded CI.
+TEST(LifecycleTest, ExpiryTimerReclaimsUntouchedKeysAndRearmsForEarlierDeadlines) {
+  auto server = StartOrFail({});
+  ASSERT_NE(server, nullptr);
+  RespClient c(server->port());
+  ASSERT_TRUE(c.connected()) << c.error();
+  EXPECT_EQ(c.Call({"SET", "late", "v", "PX", "600000"}), "+OK\r\n");  // timer armed far out
+  EXPECT_EQ(c.Call({"SET", "early", "v", "PX", "50"}), "+OK\r\n");     // must re-arm earlier
+  EXPECT_EQ(c.Call({"SET", "early2", "v", "PX", "60"}), "+OK\r\n");
+  std::string dbsize;
+  for (int i = 0; i < 100 && dbsize != ":1\r\n"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    dbsize = c.Call({"DBSIZE"});
+  }
+  EXPECT_EQ(dbsize, ":1\r\n");  // only "late" is left, reclaimed without being read
+}
+
 TEST(LifecycleTest, TwoServersGetDifferentPorts) {
   auto a = StartOrFail({});
   auto b = StartOrFail({});

@@ -36,19 +36,37 @@ enum CommandFlag : uint32_t {
   kWrite = 1u << 0,
   kReadOnly = 1u << 1,
   kFast = 1u << 2,
-  kNoScript = 1u << 3,   // refused from Lua (CLIENT, AUTH, HELLO, EVAL...)
-  kNoAuth = 1u << 4,     // allowed before AUTH (AUTH, HELLO, QUIT)
-  kLoading = 1u << 5,    // allowed while the node refuses writes after a restart
+  kNoScript = 1u << 3,  // refused from Lua (CLIENT, AUTH, HELLO, EVAL...)
+  kNoAuth = 1u << 4,    // allowed before AUTH (AUTH, HELLO, QUIT)
+  kLoading = 1u << 5,   // allowed while the node refuses writes after a restart
   kDenyOom = 1u << 6,
   kAdmin = 1u << 7,
-  // Internal (not in COMMAND INFO): a write that can only remove keys (DEL, FLUSHALL), so it
-  // stays allowed while restart safety refuses lock writes.
-  kOnlyRemoves = 1u << 8,
+  kNoMulti = 1u << 8,  // refused while a transaction is being queued (Redis CMD_NO_MULTI)
+  // Internal (not in COMMAND INFO), read by the funnel's session-mode checks:
+  kPubSubOk = 1u << 9,    // allowed in a RESP2 subscribed session (PING, QUIT, RESET, *SUBSCRIBE)
+  kNotQueued = 1u << 10,  // runs at once while queuing a transaction (QUIT, RESET; EXEC, DISCARD)
+};
+
+// What a write command does to key lifetimes, declared on its row. The funnel derives the whole
+// write policy from it (restart quarantine, max-ttl, require-ttl, the lease watermark; see
+// write_policy.h): a handler never calls the lease guard itself, so a new write command cannot
+// forget it. Every kWrite row declares something other than kNone (CommandTable::Add checks).
+enum class Lifetime : uint8_t {
+  kNone,         // not a write
+  kRemoves,      // can only delete keys (DEL, FLUSHALL): allowed during the restart quarantine
+  kNoTtl,        // leaves keys without a TTL (SETNX, MSET, PERSIST): refused by require-ttl
+  kSetOptions,   // SET's [EX|PX|EXAT|PXAT|KEEPTTL] options, from args[ttl_arg] on
+  kSeconds,      // args[ttl_arg] is a TTL in seconds (SETEX, EXPIRE)
+  kMillis,       // ... in milliseconds (PSETEX, PEXPIRE)
+  kUnixSeconds,  // ... a unix time in seconds (EXPIREAT)
+  kUnixMillis,   // ... a unix time in milliseconds (PEXPIREAT)
 };
 
 // One row of the command table (Redis redisCommand, Dragonfly CI{}). Arity follows Redis: N means
 // exactly N arguments including the name, -N at least N. Subcommands (CLIENT SETNAME, SCRIPT LOAD)
-// are rows of a container's `subcommands` list, named "client|setname" in errors.
+// are rows of a container's `subcommands` list, named "client|setname" in errors, and resolved
+// by the same lookup (CommandTable::Resolve). A container row whose arity needs a subcommand
+// (CLIENT, CONFIG, SCRIPT: -2) has no handler; COMMAND's (-1) answers the bare call.
 struct CommandSpec {
   std::string_view name;  // lower-case canonical
   int arity;
@@ -56,9 +74,19 @@ struct CommandSpec {
   int8_t first_key, last_key, key_step;  // 0,0,0 for no keys; last_key -1 = up to the last arg
   Handler handler;
   std::span<const CommandSpec> subcommands = {};
-  std::string_view summary = {};  // one line for COMMAND DOCS (redis-cli hints)
+  std::string_view summary = {};    // one line for COMMAND DOCS (redis-cli hints)
   std::string_view arguments = {};  // hint text, e.g. "key value [NX|XX] [PX milliseconds]"
   std::string_view group = "generic";
+  Lifetime lifetime = Lifetime::kNone;  // write policy declaration (see Lifetime)
+  int8_t ttl_arg = 0;                   // where the TTL (or SET's options) starts
+};
+
+// A command line looked up in the table (Redis lookupCommand). `cmd` is the row to run and
+// `container` its parent (the same row for a top-level command). Unknown name: both null.
+// A container given an unknown subcommand: container set, cmd null.
+struct ResolvedCommand {
+  const CommandSpec* container = nullptr;
+  const CommandSpec* cmd = nullptr;
 };
 
 // Name -> spec, looked up case-insensitively without allocation.
@@ -66,6 +94,19 @@ class CommandTable {
  public:
   void Add(const CommandSpec& spec);
   const CommandSpec* Find(std::string_view name) const;
+  // Name, then (for a container called with more arguments) subcommand; no allocation. Redis
+  // lookupCommandLogic: a container called with no subcommand is the container itself (its own
+  // arity decides: bare CLIENT is an arity error, bare COMMAND runs). Inline: it is on every
+  // command's path.
+  ResolvedCommand Resolve(ArgList args) const {
+    const CommandSpec* container = Find(args[0]);
+    if (container == nullptr || container->subcommands.empty() || args.size() < 2) {
+      return {container, container};
+    }
+    return {container, FindSubcommand(*container, args[1])};
+  }
+  // A container's row named `name` ("setname" or "client|setname" rows), case-insensitive.
+  static const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view name);
   std::span<const CommandSpec> all() const { return specs_; }
 
  private:

@@ -7,9 +7,9 @@
 
 namespace locknode::command {
 
-// The one funnel every command goes through (Redis processCommand): case-insensitive lookup,
-// the unknown-command and arity errors with Redis's exact texts, the auth check, one time
-// snapshot, then the handler. Network sessions, tests and (later) Lua all call it.
+// The client entry of the one command funnel (src/command/funnel.h, Redis processCommand):
+// takes the command's time snapshot and runs lookup, arity, auth, session-mode rules, the write
+// policy and the handler. redis.call reaches the same funnel through ScriptInvoker.
 class Dispatcher {
  public:
   explicit Dispatcher(Shard& shard) : shard_(shard) {}
@@ -17,7 +17,10 @@ class Dispatcher {
   // Runs one command; its reply (exactly one top-level reply) goes to `reply`.
   void Execute(ArgList args, ClientState& client, protocol::ReplySink& reply);
 
-  Shard& shard() { return shard_; }
+  // All that net sees of the shard (it never reaches the Shard itself): the counters it keeps
+  // (connections, limit disconnections) and the keyspace whose expiry its timer drives.
+  Stats& stats() { return shard_.stats(); }
+  keyspace::Keyspace& keyspace() { return shard_.keyspace(); }
 
  private:
   Shard& shard_;

@@ -6,11 +6,13 @@
 // them all; a family adds its rows and knows nothing of the others.
 namespace locknode::command {
 
-void RegisterStringCommands(CommandTable& table);      // SET SETNX SETEX PSETEX GET
+void RegisterStringCommands(CommandTable& table);       // SET SETNX SETEX PSETEX GET
 void RegisterMultiStringCommands(CommandTable& table);  // MSET MSETNX MGET GETRANGE
-void RegisterKeyCommands(CommandTable& table);         // DEL EXISTS TYPE *EXPIRE* *TTL PERSIST
-void RegisterConnectionCommands(CommandTable& table);  // PING ECHO HELLO AUTH CLIENT SELECT QUIT RESET
-void RegisterServerCommands(CommandTable& table);      // INFO CONFIG COMMAND DBSIZE FLUSH* TIME SHUTDOWN
-void RegisterScriptCommands(CommandTable& table);      // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
+void RegisterKeyCommands(CommandTable& table);          // DEL EXISTS TYPE *EXPIRE* *TTL PERSIST
+void RegisterConnectionCommands(
+    CommandTable& table);  // PING ECHO HELLO AUTH CLIENT SELECT QUIT RESET
+void RegisterServerCommands(
+    CommandTable& table);  // INFO CONFIG COMMAND DBSIZE FLUSH* TIME SHUTDOWN
+void RegisterScriptCommands(CommandTable& table);  // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
 
 }  // namespace locknode::command

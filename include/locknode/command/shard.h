@@ -1,6 +1,9 @@
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 
 #include "locknode/base/clock.h"
 #include "locknode/base/config.h"
@@ -31,14 +34,25 @@ struct Stats {
 };
 
 // All state one serving thread owns: keyspace, lease guard, command table, stats, the Lua
-// engine and script cache. Throws LeaseError when the lease file is unusable. No globals: going to N shards later is a wiring change (GUIDE §2.6).
+// engine and script cache. Throws LeaseError when the lease file is unusable. No globals: going to
+// N shards later is a wiring change (GUIDE §2.6).
 class Shard {
  public:
   Shard(const Config& config, const Clock& clock, ServerControl* control)
-      : config_(config), clock_(clock), control_(control), lease_(config, clock),
-        keyspace_(clock.NowMs()), requirepass_digest_(HashPassword(config.requirepass)),
-        table_(BuildCommandTable()), start_ms_(clock.NowMs()),
-        lua_(ScriptEngineOptions(config, clock)), scripts_(lua_, ScriptCacheLimits(config)) {}
+      : config_(config),
+        clock_(clock),
+        control_(control),
+        lease_(config, clock),
+        keyspace_(clock.NowMs()),
+        requirepass_digest_(HashPassword(config.requirepass)),
+        table_(BuildCommandTable()),
+        start_ms_(clock.NowMs()),
+        lua_(ScriptEngineOptions(config, clock)),
+        scripts_(lua_, ScriptCacheLimits(config)) {
+    for (size_t i = 0; i < fast_path_writes_.size(); ++i) {
+      fast_path_writes_[i] = table_.Find(script::kFastPathWriteCommands[i]);
+    }
+  }
 
   const Config& config() const { return config_; }
   const Clock& clock() const { return clock_; }
@@ -52,6 +66,10 @@ class Shard {
   Millis start_ms() const { return start_ms_; }
   script::LuaEngine& lua() { return lua_; }            // EVAL's sandboxed Lua state
   script::ScriptCache& scripts() { return scripts_; }  // sha1 -> compiled script
+  // The row of a fast-path script's write (DEL, PEXPIRE, SET), looked up once at start.
+  const CommandSpec& fast_path_write(script::FastPathWrite write) const {
+    return *fast_path_writes_[static_cast<size_t>(write)];
+  }
 
  private:
   const Config& config_;
@@ -63,8 +81,9 @@ class Shard {
   CommandTable table_;
   Stats stats_;
   Millis start_ms_;
-  script::LuaEngine lua_;       // declared before scripts_: the cache releases into it
+  script::LuaEngine lua_;  // declared before scripts_: the cache releases into it
   script::ScriptCache scripts_;
+  std::array<const CommandSpec*, std::size(script::kFastPathWriteCommands)> fast_path_writes_{};
 };
 
 }  // namespace locknode::command

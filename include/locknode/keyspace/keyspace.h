@@ -28,10 +28,11 @@ struct TypedEntry {
   EntryView entry;  // meaningful unless kMissing (for kWrongType: what the key does hold)
 };
 
-// The lock fast paths' outcome: the key held exactly the token and the action was done; it did
-// not (missing, or another string); or it holds a non-string, where Redis's GET in the lock
-// script would fail with WRONGTYPE (nothing was changed: the caller runs the script instead).
-enum class CasResult : uint8_t { kNoMatch, kDone, kWrongType };
+// The lock fast paths' outcome: no live key; a string other than the token; a non-string, where
+// Redis's GET in the lock script would fail with WRONGTYPE (nothing was changed: the caller runs
+// the script instead); or exactly the token, and the action was done. Missing and another value
+// are told apart for the read-lookup hit/miss counters.
+enum class CasResult : uint8_t { kMissing, kOtherValue, kWrongType, kDone };
 
 enum class SetCond : uint8_t { kAlways, kIfAbsent /*NX*/, kIfPresent /*XX*/ };
 enum class TtlMode : uint8_t { kClear /*plain SET*/, kKeep /*KEEPTTL*/, kAt /*deadline given*/ };
@@ -102,6 +103,10 @@ class Keyspace {
   // D may be a wheel-slot boundary earlier than any deadline (ExpireDue then reclaims 0 and the
   // owner re-arms at the new NextDeadline()). Arm one OS timer at D + 1. O(1) (bitmap scan).
   std::optional<Millis> NextDeadline() const;
+  // True once after a deadline was scheduled that moved NextDeadline() earlier (or into an empty
+  // wheel), as the wheel reports it (TimingWheel::Schedule); reading clears it. Nothing else
+  // makes NextDeadline() earlier, so the owner of the expiry timer re-arms only then. O(1).
+  bool TakeEarliestMoved();
 
   // Deletes every key (FLUSHALL); not counted in expired_total. O(size).
   void Clear();

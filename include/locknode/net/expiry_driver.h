@@ -24,8 +24,9 @@ class ExpiryDriver {
 
   ExpiryDriver(boost::asio::io_context& io, keyspace::Keyspace& keyspace, const Clock& clock);
 
-  // Called after every batch of commands: re-arms the timer if the earliest deadline moved
-  // earlier than the one it is armed for. O(1) plus Keyspace::NextDeadline().
+  // Called after every batch of commands: re-arms the timer only when the keyspace reports that
+  // its earliest deadline moved (Keyspace::TakeEarliestMoved), since cancels and expiries only
+  // ever move it later, which an armed wait survives. O(1).
   void Sync();
   // Cancels the timer for good (shutdown).
   void Stop();
@@ -33,6 +34,8 @@ class ExpiryDriver {
   uint64_t runs() const { return runs_; }
 
  private:
+  // Arms for Keyspace::NextDeadline() unless already armed for it or earlier.
+  void Rearm();
   void Arm(Millis deadline, Millis now);
   void Fire();
 

@@ -12,7 +12,7 @@ namespace locknode::protocol {
 class ReplySink {
  public:
   virtual ~ReplySink() = default;
-  virtual void Simple(std::string_view s) = 0;    // +OK
+  virtual void Simple(std::string_view s) = 0;  // +OK
   // `full` includes the error code and no leading '-': "ERR syntax error", "NOSCRIPT ...".
   virtual void Error(std::string_view full) = 0;
   virtual void Integer(int64_t v) = 0;

@@ -33,12 +33,19 @@ enum class FastPathKind : uint8_t {
 //    huge ones overflow the deadline: leave those to Lua).
 inline constexpr int64_t kFastPathMaxTtlMs = int64_t{1} << 46;
 
+// The write a recognised script makes when the token matches: DEL key, PEXPIRE key ttl, or
+// SET key token PX ttl. A native run goes through that command's write policy, so it refuses
+// (OOM, quarantine, max-ttl...) exactly where the script's redis.call would.
+enum class FastPathWrite : uint8_t { kDel, kPexpire, kSetPx };
+inline constexpr std::string_view kFastPathWriteCommands[] = {"del", "pexpire", "set"};
+
 struct FastPath {
   FastPathKind kind = FastPathKind::kNone;
   uint8_t token_arg = 0;     // 0-based index into ARGV of the lock token
   uint8_t ttl_arg = 0;       // 0-based index into ARGV of the TTL (kCompareAndPexpire only)
   uint8_t min_argv = 0;      // ARGV entries the script reads
   std::string_view library;  // which canonical form matched (for INFO/debugging)
+  FastPathWrite write = FastPathWrite::kDel;
 };
 
 // Classifies a script body. Cost: one tokenisation of the body; call it once per script.

@@ -192,8 +192,7 @@ TEST(CommandTableTest, StringAndKeyRowsMatchRedis) {
     const CommandSpec* spec = table.Find(row.name);
     ASSERT_NE(spec, nullptr) << row.name;
     EXPECT_EQ(spec->arity, row.arity) << row.name;
-    // kOnlyRemoves is ours (restart quarantine), not a Redis flag.
-    EXPECT_EQ(spec->flags & ~uint32_t{kOnlyRemoves}, row.flags) << row.name;
+    EXPECT_EQ(spec->flags, row.flags) << row.name;
     EXPECT_EQ(spec->first_key, 1) << row.name;
     EXPECT_EQ(spec->last_key, row.last_key) << row.name;
     EXPECT_EQ(spec->key_step, 1) << row.name;

@@ -16,31 +16,12 @@
 #include "locknode/base/config.h"
 #include "locknode/base/lease_file.h"
 #include "locknode/base/lease_writer.h"
-#include "locknode/command/dispatcher.h"
-#include "locknode/command/shard.h"
-#include "locknode/protocol/out_buffer.h"
-#include "locknode/protocol/resp_writer.h"
 
 #include "support/compat_scripts.h"
+#include "test_node.h"
 
 namespace locknode::command {
 namespace {
-
-// One node process: its shard and dispatcher over a shared config and clock.
-struct Node {
-  Node(const Config& config, const Clock& clock)
-      : shard(config, clock, nullptr), dispatcher(shard), writer(&out) {}
-  std::string Run(std::vector<std::string_view> args) {
-    out.Clear();
-    dispatcher.Execute(ArgList(args.data(), args.size()), client, writer);
-    return std::string(out.view());
-  }
-  Shard shard;
-  Dispatcher dispatcher;
-  ClientState client;
-  protocol::OutBuffer out;
-  protocol::RespWriter writer;
-};
 
 class LeaseGuardTest : public ::testing::Test {
  protected:

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "support/compat_scripts.h"
 #include "command_fixture.h"
+#include "support/compat_scripts.h"
 #include "support/fake_object.h"
 
 namespace locknode::command {

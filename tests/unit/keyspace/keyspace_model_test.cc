@@ -76,9 +76,9 @@ class Model {
   // Redis checkType for the fast paths: missing, another kind, or a string compared to `token`.
   CasResult Cas(const std::string& k, const std::string& token, Millis now) {
     const ModelEntry* e = Live(k, now);
-    if (e == nullptr) return CasResult::kNoMatch;
+    if (e == nullptr) return CasResult::kMissing;
     if (e->kind != ValueKind::kString) return CasResult::kWrongType;
-    return e->value == token ? CasResult::kDone : CasResult::kNoMatch;
+    return e->value == token ? CasResult::kDone : CasResult::kOtherValue;
   }
   int object_count() const {
     return static_cast<int>(std::count_if(map_.begin(), map_.end(), [](const auto& kv) {

@@ -159,9 +159,9 @@ TEST_F(KeyspaceTest, PersistAndSetDeadline) {
 
 TEST_F(KeyspaceTest, CompareAndDelete) {
   Set("lock", "token-1", SetCond::kIfAbsent, TtlMode::kAt, kT + 30'000);
-  EXPECT_EQ(ks_.CompareAndDelete("lock", "token-2", now_), CasResult::kNoMatch);
-  EXPECT_EQ(ks_.CompareAndDelete("lock", "token-", now_), CasResult::kNoMatch);
-  EXPECT_EQ(ks_.CompareAndDelete("other", "token-1", now_), CasResult::kNoMatch);
+  EXPECT_EQ(ks_.CompareAndDelete("lock", "token-2", now_), CasResult::kOtherValue);
+  EXPECT_EQ(ks_.CompareAndDelete("lock", "token-", now_), CasResult::kOtherValue);
+  EXPECT_EQ(ks_.CompareAndDelete("other", "token-1", now_), CasResult::kMissing);
   EXPECT_EQ(ks_.CompareAndDelete("lock", "token-1", now_), CasResult::kDone);
   EXPECT_FALSE(ks_.Exists("lock", now_));
   EXPECT_EQ(ks_.expires_count(), 0u);
@@ -169,12 +169,35 @@ TEST_F(KeyspaceTest, CompareAndDelete) {
   // An expired lock cannot be released by its old holder.
   Set("lock", "t", SetCond::kAlways, TtlMode::kAt, kT + 1);
   now_ = kT + 2;
-  EXPECT_EQ(ks_.CompareAndDelete("lock", "t", now_), CasResult::kNoMatch);
+  EXPECT_EQ(ks_.CompareAndDelete("lock", "t", now_), CasResult::kMissing);
+}
+
+// The expiry timer re-arms only on this report, so it must be raised exactly when
+// NextDeadline() moves earlier, and by nothing that only moves it later.
+TEST_F(KeyspaceTest, ReportsWhenTheEarliestDeadlineMovesEarlier) {
+  EXPECT_FALSE(ks_.TakeEarliestMoved());
+  Set("a", "1");  // no deadline
+  EXPECT_FALSE(ks_.TakeEarliestMoved());
+  Set("b", "1", SetCond::kAlways, TtlMode::kAt, kT + 60'000);  // first deadline
+  EXPECT_TRUE(ks_.TakeEarliestMoved());
+  EXPECT_FALSE(ks_.TakeEarliestMoved());                        // reading clears it
+  Set("c", "1", SetCond::kAlways, TtlMode::kAt, kT + 120'000);  // later: no move
+  EXPECT_FALSE(ks_.TakeEarliestMoved());
+  const auto before = ks_.NextDeadline();
+  ks_.SetDeadline("c", kT + 1'000, now_);  // earlier than b
+  EXPECT_TRUE(ks_.TakeEarliestMoved());
+  EXPECT_LT(ks_.NextDeadline(), before);
+  ks_.Erase("c", now_);  // cancel: the earliest moves later, not reported
+  ks_.SetDeadline("b", kNoDeadline, now_);
+  EXPECT_FALSE(ks_.TakeEarliestMoved());
+  EXPECT_EQ(ks_.NextDeadline(), std::nullopt);
+  Set("d", "1", SetCond::kAlways, TtlMode::kAt, kT + 500'000);  // into an empty wheel
+  EXPECT_TRUE(ks_.TakeEarliestMoved());
 }
 
 TEST_F(KeyspaceTest, CompareAndSetDeadline) {
   Set("lock", "tok", SetCond::kAlways, TtlMode::kAt, kT + 100);
-  EXPECT_EQ(ks_.CompareAndSetDeadline("lock", "bad", kT + 500, now_), CasResult::kNoMatch);
+  EXPECT_EQ(ks_.CompareAndSetDeadline("lock", "bad", kT + 500, now_), CasResult::kOtherValue);
   EXPECT_EQ(DeadlineOf("lock"), kT + 100);
   EXPECT_EQ(ks_.CompareAndSetDeadline("lock", "tok", kT + 500, now_), CasResult::kDone);
   EXPECT_EQ(DeadlineOf("lock"), kT + 500);
