@@ -12,6 +12,9 @@
 #include "locknode/app/run.h"
 #include "locknode/lockcli/lock_command.h"
 
+// Startup errors are caught below and mapped to exit codes; anything else (std::bad_alloc) is a
+// fatal bug that ends the process, as GUIDE §3 asks.
+// NOLINTNEXTLINE(bugprone-exception-escape)
 int main(int argc, char** argv) {
   // `locknode lock ...` is the lock client (src/lockcli), not the server: dispatched before the
   // server's options are parsed, so the two share no state.

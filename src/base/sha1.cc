@@ -13,7 +13,7 @@ inline uint32_t LoadBe32(const uint8_t* p) {
 
 void Compress(uint32_t h[5], const uint8_t block[64]) {
   uint32_t w[80];
-  for (int i = 0; i < 16; ++i) w[i] = LoadBe32(block + 4 * i);
+  for (size_t i = 0; i < 16; ++i) w[i] = LoadBe32(block + 4 * i);
   for (int i = 16; i < 80; ++i) w[i] = Rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
   uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
   for (int i = 0; i < 80; ++i) {
@@ -66,7 +66,7 @@ std::array<uint8_t, 20> Sha1(std::string_view data) {
   Compress(h, tail);
   if (tail_len == 128) Compress(h, tail + 64);
   std::array<uint8_t, 20> out;
-  for (int i = 0; i < 5; ++i) {
+  for (size_t i = 0; i < 5; ++i) {
     out[4 * i] = static_cast<uint8_t>(h[i] >> 24);
     out[4 * i + 1] = static_cast<uint8_t>(h[i] >> 16);
     out[4 * i + 2] = static_cast<uint8_t>(h[i] >> 8);

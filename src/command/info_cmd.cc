@@ -102,7 +102,7 @@ std::string HumanBytes(uint64_t n) {
   const double d = static_cast<double>(n);
   if (n < 1024) {
     std::snprintf(buf, sizeof(buf), "%" PRIu64 "B", n);
-  } else if (n < 1024 * 1024) {
+  } else if (n < uint64_t{1024} * 1024) {
     std::snprintf(buf, sizeof(buf), "%.2fK", d / 1024);
   } else if (n < 1024ull * 1024 * 1024) {
     std::snprintf(buf, sizeof(buf), "%.2fM", d / (1024 * 1024));

@@ -35,7 +35,7 @@ struct Config {
                                                     // after its first; 0 = no deadline
   int64_t maxmemory_clients = 256LL * 1024 * 1024;  // all clients' buffers; 0 = no limit
   int64_t proto_max_multibulk_len = 65536;          // arguments per command; Redis 1M
-  int64_t proto_inline_max_size = 64 * 1024;        // inline request / length line (Redis's fixed
+  int64_t proto_inline_max_size = 65536;            // inline request / length line (Redis's fixed
                                                     // PROTO_INLINE_MAX_SIZE)
   std::string log_level = "info";
   std::string config_file;  // the file that was loaded, if any (for INFO/banner)

@@ -40,9 +40,9 @@ class Server;
 class Session : public std::enable_shared_from_this<Session> {
  public:
   // Queued output (being written + collecting) above which the session stops parsing.
-  static constexpr size_t kOutputHighWater = 1024 * 1024;
+  static constexpr size_t kOutputHighWater = size_t{1024} * 1024;
   // Starting size of the read buffer (Redis PROTO_IOBUF_LEN is 16 KiB as well).
-  static constexpr size_t kInitialReadBuffer = 16 * 1024;
+  static constexpr size_t kInitialReadBuffer = size_t{16} * 1024;
 
   // `tls` null: a plain TCP client; else the Server's TLS context, which outlives the session.
   Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls, Server& server,

@@ -19,7 +19,7 @@ struct ArgRef {
 struct ParserLimits {
   int64_t max_bulk_len = 512LL * 1024 * 1024;  // proto-max-bulk-len
   int64_t max_multibulk_len = 1024LL * 1024;   // arguments per request
-  size_t max_inline_len = 64 * 1024;           // PROTO_INLINE_MAX_SIZE
+  size_t max_inline_len = size_t{64} * 1024;   // PROTO_INLINE_MAX_SIZE
   // Redis CVE-2021-32675 rule: before AUTH at most 10 args and 16 KiB bulks.
   bool unauthenticated = false;
 };
