@@ -16,8 +16,8 @@
 #include "locknode/protocol/reply_sink.h"
 
 #include "command/expire_time.h"
+#include "command/help_reply.h"
 #include "command/read_lookup.h"
-#include "command/subcommand_router.h"
 
 namespace locknode::command {
 namespace {
@@ -133,8 +133,6 @@ constexpr CommandSpec kObjectSubcommands[] = {
      .summary = "Show helpful text about the different subcommands",
      .group = "generic"},
 };
-
-void CmdObject(CommandContext& ctx, ArgList args) { RunSubcommand(ctx, args, kObjectSubcommands); }
 
 // EXPIRE-family flags after parsing (Redis parseExtendedExpireArgumentsOrReply).
 struct ExpireFlags {
@@ -308,7 +306,7 @@ constexpr CommandSpec kKeyCommands[] = {
      .first_key = 0,
      .last_key = 0,
      .key_step = 0,
-     .handler = CmdObject,
+     .handler = nullptr,  // a container: the funnel resolves the subcommand row
      .subcommands = kObjectSubcommands,
      .summary = "A container for object introspection commands",
      .group = "generic"},

@@ -10,11 +10,13 @@ status=0
 
 make_tree() {  # a clean tree: every module with one header and one source
   rm -rf "$tmp/tree"
-  for m in base protocol keyspace script command net app; do
+  for m in base protocol keyspace script command net app lockcli; do
     mkdir -p "$tmp/tree/src/$m" "$tmp/tree/include/locknode/$m"
     echo '#include "locknode/base/x.h"' > "$tmp/tree/src/$m/x.cc"
     echo '#pragma once' > "$tmp/tree/include/locknode/$m/x.h"
   done
+  # The lock client may include nothing of the server, base included.
+  echo '#include "locknode/lockcli/x.h"' > "$tmp/tree/src/lockcli/x.cc"
   mkdir -p "$tmp/tree/tests/unit/command"
   echo '#include "command/x.h"' > "$tmp/tree/tests/unit/command/x_test.cc"
 }
