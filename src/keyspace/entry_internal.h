@@ -37,6 +37,10 @@ class ObjectAccess {
 // `value_len` keeps a string's length below kTypedBit and kTypedBit | kind for the others. A
 // string entry is therefore exactly what it was before kinds existed, and its checks are one
 // compare.
+// Bytes of the Object pointer a non-string entry stores after its key (written as void*'s size:
+// clang-tidy's bugprone-sizeof-expression reads sizeof(Object*) as a mistake).
+inline constexpr size_t kObjectPointerBytes = sizeof(void*);
+
 struct Entry {
   static constexpr uint32_t kTypedBit = uint32_t{1} << 31;
 
@@ -63,8 +67,8 @@ struct Entry {
   // Only for a non-string entry: the object it owns.
   Object* object() const {
     LOCKNODE_DCHECK(!is_string());
-    Object* o = nullptr;
-    std::memcpy(&o, data() + key_len, sizeof(o));
+    Object* o = nullptr;  // memcpy: the bytes after the key are unaligned
+    std::memcpy(&o, data() + key_len, kObjectPointerBytes);
     return o;
   }
   Millis deadline() const { return hook.deadline; }
@@ -94,7 +98,7 @@ struct Entry {
   // this returns; if it throws, the caller still owns the object.
   static Handle Create(EntryArena& arena, std::string_view key, Object* object) {
     const Handle h = Make(arena, key, kTypedBit | static_cast<uint32_t>(object->kind()));
-    std::memcpy(Get(arena, h)->data() + key.size(), &object, sizeof(object));
+    std::memcpy(Get(arena, h)->data() + key.size(), &object, kObjectPointerBytes);
     return h;
   }
   // Frees the entry and, for a non-string, deletes its object.
@@ -129,7 +133,7 @@ struct Entry {
     return h;
   }
   // Bytes after the key: the string, or the object pointer.
-  size_t ValueSize() const { return is_string() ? value_len : sizeof(Object*); }
+  size_t ValueSize() const { return is_string() ? value_len : kObjectPointerBytes; }
   size_t InlineSize() const { return sizeof(Entry) + key_len + ValueSize(); }
   bool out_of_line() const { return InlineSize() > EntryArena::kMaxSmall; }
   size_t BlockSize() const { return out_of_line() ? sizeof(Entry) + sizeof(char*) : InlineSize(); }
