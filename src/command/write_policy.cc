@@ -27,7 +27,7 @@ LifetimeEffect FromSetOptions(ArgList args, size_t first, Millis now, int64_t wa
 }  // namespace
 
 LifetimeEffect ResolveLifetime(const CommandSpec& cmd, ArgList args, Millis now, int64_t wall_us) {
-  const auto at = static_cast<size_t>(cmd.ttl_arg);
+  const auto at = static_cast<size_t>(static_cast<unsigned char>(cmd.ttl_arg));  // 0..127
   const int64_t wall_ms = WallMs(wall_us);
   bool seconds = false;
   bool absolute = false;
