@@ -217,7 +217,7 @@ std::optional<int64_t> ParseMemorySize(std::string_view text) {
   static constexpr Unit kUnits[] = {
       {"", 1},           {"b", 1},
       {"k", 1000},       {"kb", 1024},
-      {"m", 1000000},    {"mb", 1024 * 1024},
+      {"m", 1000000},    {"mb", 1024LL * 1024},
       {"g", 1000000000}, {"gb", 1024LL * 1024 * 1024},
   };
   std::optional<int64_t> factor;

@@ -45,7 +45,7 @@ bool SaveKeysForUndo(UndoLog& undo, Shard& shard, const CommandSpec& cmd, ArgLis
   const int argc = static_cast<int>(args.size());
   const int last = cmd.last_key >= 0 ? cmd.last_key : argc + cmd.last_key;
   const int step = cmd.key_step > 0 ? cmd.key_step : 1;
-  for (int i = cmd.first_key; i <= last && i < argc; i += step) {
+  for (int i = static_cast<unsigned char>(cmd.first_key); i <= last && i < argc; i += step) {
     undo.Save(shard.keyspace(), args[static_cast<size_t>(i)], now);
   }
   return true;
