@@ -40,19 +40,26 @@ struct Keyspace::Impl {
   // BM_KeyspaceLockUnlock).
   [[gnu::always_inline]] Table::iterator Lookup(std::string_view key, Millis now) {
     auto it = table.find(key);
-    if (it != table.end() && now > Get(it->h)->deadline()) {
-      Remove(it);
+    if (it != table.end() && now > Get(it->h)->deadline()) [[unlikely]] {
+      Remove(it, KeyChange::kExpired);
       ++*expired_total;
       return table.end();
     }
     return it;
   }
 
-  void Remove(Table::iterator it) {
+  // Removes the entry and tells the observer (before freeing: the key lives in the entry).
+  void Remove(Table::iterator it, KeyChange why) {
     const Handle h = it->h;
+    Notify(Get(h)->key(), why);
     DropDeadline(h);
     table.erase(it);
     Free(h);
+  }
+
+  void Notify(std::string_view key, KeyChange change) const {
+    if (observer != nullptr) [[unlikely]]
+      observer->OnKeyChanged(key, change);
   }
 
   // Every entry is made and freed through these two, so entry_bytes stays exact (maxmemory): an
@@ -148,7 +155,7 @@ struct Keyspace::Impl {
     // Redis setGenericCommand: an already-expired PX/PXAT deletes the old value and stores
     // nothing but still replies OK (checkAlreadyExpired uses when <= now, unlike the lazy check).
     if (ttl == TtlMode::kAt && deadline <= now) {
-      if (present) Remove(it);
+      if (present) Remove(it, KeyChange::kDeleted);
       return Stored::kDeleted;
     }
     Millis new_deadline = kNoDeadline;
@@ -162,6 +169,7 @@ struct Keyspace::Impl {
     } else {
       Insert(key, value, new_deadline);
     }
+    Notify(key, KeyChange::kWritten);
     return Stored::kValue;
   }
 
@@ -179,9 +187,10 @@ struct Keyspace::Impl {
   // in expireGenericCommand: PEXPIRE k 0 deletes and replies 1; not counted as expired).
   void SetDeadlineLive(Table::iterator it, Millis deadline, Millis now) {
     if (deadline != kNoDeadline && deadline <= now) {
-      Remove(it);
+      Remove(it, KeyChange::kDeleted);
     } else {
       ApplyDeadline(it->h, deadline);
+      Notify(Get(it->h)->key(), KeyChange::kDeadline);
     }
   }
 
@@ -190,7 +199,8 @@ struct Keyspace::Impl {
   Table table;
   size_t expires = 0;
   bool earliest_moved = false;  // see Keyspace::TakeEarliestMoved
-  size_t entry_bytes = 0;       // arena bytes of all entries (size-class blocks) plus their objects
+  KeyObserver* observer = nullptr;
+  size_t entry_bytes = 0;  // arena bytes of all entries (size-class blocks) plus their objects
   uint64_t* expired_total;
 };
 
@@ -224,17 +234,18 @@ bool Keyspace::SetObject(std::string_view key, std::unique_ptr<Object> object, S
   return stored != Impl::Stored::kNothing;
 }
 
-void Keyspace::Recount(Object& object) {
+void Keyspace::ObjectChanged(std::string_view key, Object& object) {
   size_t& charged = ObjectAccess::charged_bytes(object);
   const size_t now_bytes = object.AllocatedBytes();
   impl_->entry_bytes = impl_->entry_bytes - charged + now_bytes;
   charged = now_bytes;
+  impl_->Notify(key, KeyChange::kWritten);
 }
 
 bool Keyspace::Erase(std::string_view key, Millis now) {
   auto it = impl_->Lookup(key, now);
   if (it == impl_->table.end()) return false;
-  impl_->Remove(it);
+  impl_->Remove(it, KeyChange::kDeleted);
   return true;
 }
 
@@ -248,7 +259,7 @@ bool Keyspace::SetDeadline(std::string_view key, Millis deadline, Millis now) {
 CasResult Keyspace::CompareAndDelete(std::string_view key, std::string_view token, Millis now) {
   Table::iterator it;
   const CasResult r = impl_->MatchToken(key, token, now, &it);
-  if (r == CasResult::kDone) impl_->Remove(it);
+  if (r == CasResult::kDone) impl_->Remove(it, KeyChange::kDeleted);
   return r;
 }
 
@@ -268,6 +279,7 @@ size_t Keyspace::ExpireDue(Millis now, size_t budget) {
     LOCKNODE_DCHECK(e->deadline() < now);
     auto it = ks.table.find(e->key());
     LOCKNODE_DCHECK(it != ks.table.end() && it->h == h);
+    ks.Notify(e->key(), KeyChange::kExpired);
     ks.table.erase(it);
     e->hook.deadline = kNoDeadline;
     --ks.expires;
@@ -286,7 +298,10 @@ void Keyspace::Clear() {
   impl_->table.clear();
   impl_->expires = 0;
   impl_->entry_bytes = 0;
+  if (impl_->observer != nullptr) impl_->observer->OnFlush();
 }
+
+void Keyspace::set_observer(KeyObserver* observer) { impl_->observer = observer; }
 
 size_t Keyspace::used_bytes() const {
   return impl_->entry_bytes + impl_->table.bucket_count() * internal::kTableBytesPerSlot;

@@ -15,7 +15,7 @@ namespace locknode::test {
 
 // Any non-string kind with a `payload` standing for its contents. Counts live instances, so a
 // test can prove the keyspace deletes exactly the objects it owns (DEL, overwrite, expiry,
-// Clear, destruction). Grow() changes AllocatedBytes(), for Keyspace::Recount.
+// Clear, destruction). Grow() changes AllocatedBytes(), for Keyspace::ObjectChanged.
 class FakeObject final : public keyspace::Object {
  public:
   FakeObject(keyspace::ValueKind kind, std::string payload, std::string_view encoding = "listpack")

@@ -34,6 +34,28 @@ struct TypedEntry {
 // are told apart for the read-lookup hit/miss counters.
 enum class CasResult : uint8_t { kMissing, kOtherValue, kWrongType, kDone };
 
+// What happened to a key, as its watchers need it: WATCH (any change dirties), keyspace
+// notifications (the event name) and blocked pops (a write may have made a key ready).
+enum class KeyChange : uint8_t {
+  kWritten,   // a value was stored or an object changed in place
+  kDeadline,  // the deadline was set, changed or removed (EXPIRE, PERSIST, the extend script)
+  kDeleted,   // removed by a command (DEL, a release, an already-past deadline)
+  kExpired,   // removed because its deadline passed (lazily or by the wheel)
+};
+
+// Told of every change to the keyspace, after it happened (Redis signalModifiedKey /
+// touchAllWatchedKeysInDb). Called synchronously from inside the Keyspace call that made the
+// change: it must not call back into the keyspace. `key` is valid only during the call.
+class KeyObserver {
+ public:
+  virtual void OnKeyChanged(std::string_view key, KeyChange change) = 0;
+  // Every key is gone (FLUSHALL / FLUSHDB).
+  virtual void OnFlush() = 0;
+
+ protected:
+  ~KeyObserver() = default;
+};
+
 enum class SetCond : uint8_t { kAlways, kIfAbsent /*NX*/, kIfPresent /*XX*/ };
 enum class TtlMode : uint8_t { kClear /*plain SET*/, kKeep /*KEEPTTL*/, kAt /*deadline given*/ };
 
@@ -77,8 +99,9 @@ class Keyspace {
   // object when it stores it and deletes it otherwise (condition failed, deadline past).
   bool SetObject(std::string_view key, std::unique_ptr<Object> object, SetCond cond, TtlMode ttl,
                  Millis deadline, Millis now);
-  // After mutating a stored object in place: brings used_bytes to its AllocatedBytes(). O(1).
-  void Recount(Object& object);
+  // After mutating the object stored under `key` in place: brings used_bytes to its
+  // AllocatedBytes() and tells the observer (kWritten). O(1).
+  void ObjectChanged(std::string_view key, Object& object);
 
   // Deletes a live key; false if there was none.
   bool Erase(std::string_view key, Millis now);
@@ -108,12 +131,16 @@ class Keyspace {
   // makes NextDeadline() earlier, so the owner of the expiry timer re-arms only then. O(1).
   bool TakeEarliestMoved();
 
+  // The one observer of changes (the Shard's fan-out), or null. With none, a change costs one
+  // branch: the lock path stays what it was.
+  void set_observer(KeyObserver* observer);
+
   // Deletes every key (FLUSHALL); not counted in expired_total. O(size).
   void Clear();
   size_t size() const;           // keys stored, including expired ones not yet reclaimed (DBSIZE)
   size_t expires_count() const;  // keys with a deadline
   uint64_t expired_total() const { return expired_total_; }  // keys reclaimed or lazily expired
-  // Heap bytes the keys take: entries, their objects (as of the last Recount) and the index
+  // Heap bytes the keys take: entries, their objects (as of the last ObjectChanged) and the index
   // (what maxmemory limits). O(1).
   size_t used_bytes() const;
 

@@ -24,8 +24,9 @@ class ObjectAccess;
 // A non-string value (hash, sorted set, list, set): one subclass per kind, added by the family
 // that implements it. The keyspace owns each stored object (it deletes it with the key: DEL,
 // overwrite, expiry, FLUSHALL). A caller gets a pointer from Keyspace::FindTyped and may mutate
-// the object in place until its next call on the keyspace, then calls Keyspace::Recount so that
-// used_bytes (maxmemory) follows the object's size. Single-threaded like the keyspace.
+// the object in place until its next call on the keyspace, then calls Keyspace::ObjectChanged so
+// that used_bytes (maxmemory) follows the object's size and watchers learn of the change.
+// Single-threaded like the keyspace.
 class Object {
  public:
   virtual ~Object() = default;

@@ -159,7 +159,7 @@ class KeyspaceModelTest : public ::testing::TestWithParam<uint32_t> {
     const size_t grow = rng_() % 64;
     const size_t before = ks_.used_bytes();
     fake->Grow(grow);
-    ks_.Recount(*fake);
+    ks_.ObjectChanged(k, *fake);
     ASSERT_EQ(ks_.used_bytes(), before + grow);
     model_.map()[k].value = fake->payload();
   }

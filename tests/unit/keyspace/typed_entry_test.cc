@@ -143,7 +143,7 @@ TEST_F(TypedEntryTest, ObjectsDieWithTheirKeys) {
 }
 
 // used_bytes counts a non-string key as its entry (24-byte header + key + the 8-byte pointer)
-// plus what the object reports, follows Recount, and gives back exactly what it counted.
+// plus what the object reports, follows ObjectChanged, and gives back exactly what it counted.
 TEST_F(TypedEntryTest, UsedBytesCountsObjects) {
   ks_.Set("other", "v", SetCond::kAlways, TtlMode::kClear, 0, now_);  // the index exists
   const size_t base = ks_.used_bytes();
@@ -154,7 +154,7 @@ TEST_F(TypedEntryTest, UsedBytesCountsObjects) {
   EXPECT_EQ(ks_.used_bytes() - base, 48u + object_bytes);  // 24 + 12 + 8 = 44, rounded to 48
   fake->Grow(100);
   EXPECT_EQ(ks_.used_bytes() - base, 48u + object_bytes);  // not recounted yet
-  ks_.Recount(*fake);
+  ks_.ObjectChanged("hash:1234567", *fake);
   EXPECT_EQ(ks_.used_bytes() - base, 48u + object_bytes + 100);
   const std::string long_key(300, 'k');  // out of line: 32-byte stub + key + pointer
   ks_.SetObject(long_key, MakeFake(ValueKind::kList, "abc"), SetCond::kAlways, TtlMode::kClear, 0,
