@@ -49,7 +49,7 @@ void AppendClientInfo(const ClientState& client, Millis now, std::string* out) {
   Field(out, "cmd", cmd);
   Field(out, "user", "default");
   Field(out, "redir", -1);
-  Field(out, "resp", client.resp_version);
+  Field(out, "resp", client.resp_version());
   Field(out, "lib-name", client.lib_name);
   out->append("lib-ver=");
   out->append(client.lib_ver);

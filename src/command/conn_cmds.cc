@@ -83,7 +83,7 @@ void CmdAuth(CommandContext& ctx, ArgList args) {
     ctx.reply.Error(errors::kErrWrongPass);
     return;
   }
-  ctx.client.authenticated = true;
+  ctx.client.SetAuthenticated(true);
   ctx.reply.Ok();
 }
 
@@ -134,9 +134,9 @@ void CmdHello(CommandContext& ctx, ArgList args) {
       ctx.reply.Error(errors::kErrWrongPass);
       return;
     }
-    ctx.client.authenticated = true;
+    ctx.client.SetAuthenticated(true);
   }
-  if (!ctx.client.authenticated) {
+  if (!ctx.client.authenticated()) {
     ctx.reply.Error(errors::kErrHelloNoAuth);
     return;
   }
@@ -149,8 +149,8 @@ void CmdHello(CommandContext& ctx, ArgList args) {
   }
   // Redis sets c->resp before writing the reply, so "HELLO 3" is itself answered in RESP3.
   if (opt.version != 0) {
-    ctx.client.resp_version = static_cast<int>(opt.version);
-    ctx.reply.SetProtocol(ctx.client.resp_version);
+    ctx.client.SetProtocol(static_cast<int>(opt.version));
+    ctx.reply.SetProtocol(ctx.client.resp_version());
   }
   // RESP2 *14 / RESP3 %7. proto and id must be integers (Lettuce casts id to Long; Jedis 8 and
   // redis-py check proto).
@@ -160,7 +160,7 @@ void CmdHello(CommandContext& ctx, ArgList args) {
   ctx.reply.Bulk("version");
   ctx.reply.Bulk(kRedisVersion);
   ctx.reply.Bulk("proto");
-  ctx.reply.Integer(ctx.client.resp_version);
+  ctx.reply.Integer(ctx.client.resp_version());
   ctx.reply.Bulk("id");
   ctx.reply.Integer(static_cast<int64_t>(ctx.client.id));
   ctx.reply.Bulk("mode");
@@ -174,17 +174,17 @@ void CmdHello(CommandContext& ctx, ArgList args) {
 void CmdQuit(CommandContext& ctx, ArgList /*args*/) {
   // Redis 7.0 quitCommand: +OK, then CLIENT_CLOSE_AFTER_REPLY (extra arguments are ignored).
   ctx.reply.Ok();
-  ctx.client.close_after_reply = true;
+  ctx.client.RequestClose();
 }
 
 void CmdReset(CommandContext& ctx, ArgList /*args*/) {
   // clearClientConnectionState: back to RESP2, name dropped, and the default user re-applied,
   // which leaves the connection authenticated only if no password is required. lib-name and
   // lib-ver survive, as in Redis 7.2.
-  ctx.client.resp_version = 2;
+  ctx.client.SetProtocol(2);
   ctx.reply.SetProtocol(2);
   ctx.client.name.clear();
-  ctx.client.authenticated = ctx.shard.config().requirepass.empty();
+  ctx.client.SetAuthenticated(ctx.shard.config().requirepass.empty());
   ctx.reply.Simple("RESET");
 }
 

@@ -145,18 +145,17 @@ const CommandSpec* Admit(Shard& shard, ArgList args, const Caller& caller,
     }
     return nullptr;
   }
-  if (!client.authenticated && (cmd.flags & kNoAuth) == 0) {
+  if (!client.authenticated() && (cmd.flags & kNoAuth) == 0) {
     reply.Error(protocol::kErrNoAuth);
     return nullptr;
   }
-  if (client.mode == SessionMode::kQueuing && (cmd.flags & kNoMulti) != 0) {
+  if (client.mode() == SessionMode::kQueuing && (cmd.flags & kNoMulti) != 0) {
     reply.Error("ERR Command not allowed inside a transaction");
     return nullptr;
   }
   if (script && !ScriptAllows(shard, cmd, args, caller, reply)) return nullptr;
   if (!AdmitWrite(shard, cmd, args, caller.now, caller.wall_us, reply)) return nullptr;
-  if (client.mode == SessionMode::kSubscribed && client.resp_version == 2 &&
-      (cmd.flags & kPubSubOk) == 0) {
+  if (client.subscribed_context() && (cmd.flags & kPubSubOk) == 0) {
     ReplyNotInSubscribedContext(found, reply);
     return nullptr;
   }
@@ -170,13 +169,13 @@ void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::Repl
   LOCKNODE_DCHECK(!args.empty());
   ClientState& client = caller.client;
   const CommandSpec* cmd = Admit(shard, args, caller, reply);
-  const bool queuing = client.mode == SessionMode::kQueuing;
+  const bool queuing = client.mode() == SessionMode::kQueuing;
   if (cmd == nullptr) {
-    if (queuing) client.queue->MarkFailed();  // Redis flagTransaction: EXEC will abort
+    if (queuing) client.queue()->MarkFailed();  // Redis flagTransaction: EXEC will abort
     return;
   }
   if (queuing && (cmd->flags & kNotQueued) == 0) {
-    client.queue->Queue(*cmd, args, reply);  // checked now, run (through here again) by EXEC
+    client.queue()->Queue(*cmd, args, reply);  // checked now, run (through here again) by EXEC
     return;
   }
   // Rejected commands do not add to total_commands_processed; commands called from scripts do.

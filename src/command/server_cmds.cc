@@ -198,7 +198,7 @@ void CmdShutdown(CommandContext& ctx, ArgList args) {
     return;
   }
   control->RequestShutdown();
-  ctx.client.close_after_reply = true;  // deliberately no reply
+  ctx.client.RequestClose();  // deliberately no reply
 }
 
 }  // namespace

@@ -133,7 +133,7 @@ void Server::OnAccept(Listener& listener, const error_code& ec, tcp::socket sock
     socket.set_option(tcp::no_delay(true), ignored);  // replies are batched already
     const uint64_t id = next_client_id_++;
     asio::ssl::context* tls = listener.tls ? &*tls_context_ : nullptr;
-    auto session = std::make_shared<Session>(std::move(socket), tls, *this, id);
+    auto session = std::make_shared<Session>(std::move(socket), tls, *session_context_, id);
     sessions_.emplace(id, session);
     ++dispatcher_->stats().connections_received;
     session->Start();

@@ -33,6 +33,9 @@ Server::~Server() = default;
 void Server::Start(command::Dispatcher& dispatcher) {
   dispatcher_ = &dispatcher;
   expiry_.emplace(io_, dispatcher.keyspace(), clock_);
+  session_context_.emplace(SessionContext{io_, config_, clock_, dispatcher, *expiry_, poller_,
+                                          limits_, unauth_limits_, output_limits_, session_logs_,
+                                          *this});
   poller_.Start();
   if (poller_.io_uring_active()) {
     spdlog::info("client I/O: epoll, recv/send batched through io_uring");

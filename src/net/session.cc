@@ -6,8 +6,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "locknode/net/server.h"
-
 namespace locknode::net {
 
 namespace asio = boost::asio;
@@ -24,27 +22,29 @@ std::string FormatEndpoint(const tcp::endpoint& endpoint) {
 
 }  // namespace
 
-Session::Session(tcp::socket socket, asio::ssl::context* tls, Server& server, uint64_t id)
-    : transport_(std::move(socket), tls, server.poller()),
-      server_(server),
+Session::Session(tcp::socket socket, asio::ssl::context* tls, const SessionContext& context,
+                 uint64_t id)
+    : transport_(std::move(socket), tls, context.poller),
+      ctx_(context),
       rbuf_(kInitialReadBuffer),
       writer_(&pending_) {
   client_.id = id;
+  client_.set_signals(this);
 }
 
 Session::~Session() = default;
 
 void Session::Start() {
-  const Millis now = server_.clock().NowMs();
+  const Millis now = ctx_.clock.NowMs();
   client_.created_ms = now;
   client_.last_interaction_ms = now;
   client_.fd = transport_.native_handle();
   if (transport_.remote_endpoint()) client_.peer = FormatEndpoint(*transport_.remote_endpoint());
   if (transport_.local_endpoint()) client_.local = FormatEndpoint(*transport_.local_endpoint());
   // Before AUTH a client gets Redis's tight unauthenticated parser limits (CVE-2021-32675).
-  client_.authenticated = server_.config().requirepass.empty();
+  client_.SetAuthenticated(ctx_.config.requirepass.empty());
   ApplyParserLimits();
-  writer_.set_resp_version(client_.resp_version);
+  writer_.set_resp_version(client_.resp_version());
   spdlog::debug("client {} connected from {}{}", client_.id, client_.peer,
                 transport_.is_tls() ? " (TLS)" : "");
   if (transport_.is_tls()) {
@@ -55,16 +55,15 @@ void Session::Start() {
 }
 
 void Session::ApplyParserLimits() {
-  unauth_limits_ = !client_.authenticated;
-  parser_.set_limits(server_.parser_limits(unauth_limits_));
+  parser_.set_limits(client_.authenticated() ? ctx_.limits : ctx_.unauth_limits);
 }
 
 void Session::Close(std::string_view reason) {
   if (closed_) return;
   closed_ = true;
   spdlog::debug("client {} ({}) closed: {}", client_.id, client_.peer, reason);
-  transport_.Close();              // pending handlers complete with operation_aborted
-  server_.Unregister(client_.id);  // may drop the last reference: nothing after this
+  transport_.Close();                    // pending handlers complete with operation_aborted
+  ctx_.registry.Unregister(client_.id);  // may drop the last reference: nothing after this
 }
 
 }  // namespace locknode::net

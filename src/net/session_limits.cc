@@ -43,7 +43,7 @@ size_t Session::MemoryUsage() const {
 }
 
 std::optional<ClientLimit> Session::SweepCheck(Millis now) {
-  const Config& config = server_.config();
+  const Config& config = ctx_.config;
   if (config.timeout > 0 && now - client_.last_interaction_ms > config.timeout * 1000) {
     return ClientLimit::kIdle;
   }
@@ -51,7 +51,7 @@ std::optional<ClientLimit> Session::SweepCheck(Millis now) {
     return ClientLimit::kRequestTimeout;
   }
   // Also what ends a soft-limit overrun when no new reply arrives to trigger the check.
-  if (output_limit_.Exceeded(OutputBytes(), now, server_.output_limits())) {
+  if (output_limit_.Exceeded(OutputBytes(), now, ctx_.output_limits)) {
     return ClientLimit::kOutputBuffer;
   }
   return std::nullopt;
@@ -62,8 +62,8 @@ void Session::CloseForLimit(ClientLimit limit) {
   const LimitText text = Describe(limit);
   // Idle clients close quietly, as in Redis; the others are an operator's business.
   if (text.counter != nullptr) {
-    ++(server_.dispatcher().stats().*text.counter);
-    if (server_.limit_log(limit).Allow(server_.clock().NowMs())) {
+    ++(ctx_.dispatcher.stats().*text.counter);
+    if (ctx_.logs.limit(limit).Allow(ctx_.clock.NowMs())) {
       spdlog::warn("closing client id={} addr={} name={} for {} (qbuf={} omem={} tot-mem={})",
                    client_.id, client_.peer, client_.name, text.reason, rbuf_.unparsed_size(),
                    OutputBytes(), MemoryUsage());

@@ -7,7 +7,6 @@
 #include <spdlog/spdlog.h>
 
 #include "locknode/base/dcheck.h"
-#include "locknode/net/server.h"
 #include "locknode/net/session.h"
 
 namespace locknode::net {
@@ -23,7 +22,7 @@ constexpr size_t kMinRead = 4096;
 
 void Session::StartRead() {
   if (reading_ || paused_ || closing_ || closed_) return;
-  const size_t limit = static_cast<size_t>(server_.config().client_query_buffer_limit);
+  const size_t limit = static_cast<size_t>(ctx_.config.client_query_buffer_limit);
   // A big bulk announces its size: make room for all of it so it arrives in few reads.
   const size_t want = std::max(parser_.size_hint(), kMinRead);
   if (!rbuf_.Reserve(want, std::max(limit, kInitialReadBuffer))) {
@@ -48,15 +47,20 @@ void Session::OnRead(const error_code& ec, size_t n) {
     return;
   }
   rbuf_.Commit(n);
-  client_.last_interaction_ms = server_.clock().NowMs();
+  client_.last_interaction_ms = ctx_.clock.NowMs();
   ProcessBatch();
 }
 
-// Runs every complete request in the buffer. Always entered with no read in flight, so the
-// buffer cannot move underneath the argument views.
+// Runs the batch, then compacts the buffer and writes. Always entered with no read in flight,
+// so the buffer cannot move underneath the argument views or the read.
 void Session::ProcessBatch() {
   LOCKNODE_DCHECK(!reading_);
-  while (!closing_ && !OverHighWater()) {
+  RunRequests();
+  if (!closed_) FinishBatch();
+}
+
+void Session::RunRequests() {
+  while (!closing_ && !OverHighWater() && client_.mode() != command::SessionMode::kBlocked) {
     const std::span<char> data = rbuf_.unparsed();
     size_t consumed = 0;
     const Status status = parser_.Parse(data, &consumed);
@@ -79,13 +83,11 @@ void Session::ProcessBatch() {
     rbuf_.Consume(consumed);
     // Checked per reply, as Redis does on every addReply: one huge reply (MGET of big values)
     // closes the client before the next request adds more.
-    if (output_limit_.Exceeded(OutputBytes(), client_.last_interaction_ms,
-                               server_.output_limits())) {
+    if (output_limit_.Exceeded(OutputBytes(), client_.last_interaction_ms, ctx_.output_limits)) {
       CloseForLimit(ClientLimit::kOutputBuffer);
       return;
     }
   }
-  FinishBatch();
 }
 
 void Session::Dispatch(std::span<char> request) {
@@ -95,16 +97,14 @@ void Session::Dispatch(std::span<char> request) {
   for (const protocol::ArgRef& arg : args) {
     argv_.emplace_back(request.data() + arg.offset, arg.length);
   }
-  server_.dispatcher().Execute(command::ArgList(argv_.data(), argv_.size()), client_, writer_);
-  // HELLO may have switched the protocol, AUTH the limits, QUIT asked to close.
-  writer_.set_resp_version(client_.resp_version);
-  if (client_.authenticated == unauth_limits_) ApplyParserLimits();
-  if (client_.close_after_reply) closing_ = true;
+  // What the command changes of the session (protocol, limits, close, mode) arrives through
+  // the SessionSignals calls (session_state.cc) while it runs.
+  ctx_.dispatcher.Execute(command::ArgList(argv_.data(), argv_.size()), client_, writer_);
 }
 
 void Session::OnProtocolError() {
   const std::string_view error = parser_.error();
-  if (server_.protocol_error_log().Allow(server_.clock().NowMs())) {
+  if (ctx_.logs.protocol_error.Allow(ctx_.clock.NowMs())) {
     spdlog::debug("client {} ({}): {}", client_.id, client_.peer, error);
   }
   // Redis replies "-ERR Protocol error: ..." and closes after the reply (CLOSE_AFTER_REPLY).
@@ -118,7 +118,7 @@ void Session::OnProtocolError() {
 
 void Session::FinishBatch() {
   rbuf_.Compact(kInitialReadBuffer);
-  server_.expiry().Sync();
+  ctx_.expiry.Sync();
   StartWrite();
   if (closing_) {
     if (!writing_) Close("close after reply");  // else OnWrite closes once flushed
@@ -126,7 +126,7 @@ void Session::FinishBatch() {
   }
   paused_ = OverHighWater();
   if (paused_) return;  // a write is in flight; OnWrite resumes parsing
-  const auto limit = static_cast<size_t>(server_.config().client_query_buffer_limit);
+  const auto limit = static_cast<size_t>(ctx_.config.client_query_buffer_limit);
   if (rbuf_.unparsed_size() >= limit) {
     // Redis closes such a client without a reply (client-query-buffer-limit).
     CloseForLimit(ClientLimit::kQueryBuffer);

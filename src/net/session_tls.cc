@@ -17,7 +17,7 @@ using boost::system::error_code;
 void Session::StartHandshake() {
   handshaking_ = true;
   boost::asio::steady_timer& deadline = transport_.handshake_deadline();
-  deadline.expires_after(std::chrono::milliseconds(server_.config().tls_handshake_timeout));
+  deadline.expires_after(std::chrono::milliseconds(ctx_.config.tls_handshake_timeout));
   // The timer may have fired just as the handshake finished (cancel() is then too late), so
   // it checks handshaking_ instead of trusting a successful wait.
   deadline.async_wait([self = shared_from_this()](const error_code& ec) {
@@ -38,7 +38,7 @@ void Session::OnHandshake(const error_code& ec) {
     return;
   }
   // Idle time counts from a finished handshake, not from the TCP accept.
-  client_.last_interaction_ms = server_.clock().NowMs();
+  client_.last_interaction_ms = ctx_.clock.NowMs();
   StartRead();
 }
 

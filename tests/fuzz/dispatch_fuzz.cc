@@ -99,7 +99,7 @@ class Harness {
 
   std::string Run(const std::vector<std::string_view>& argv) {
     out_.Clear();
-    writer_.set_resp_version(client_.resp_version);
+    writer_.set_resp_version(client_.resp_version());
     dispatcher_.Execute(ArgList(argv.data(), argv.size()), client_, writer_);
     return std::string(out_.view());
   }

@@ -33,7 +33,7 @@ struct Harness {
 
   std::string Run(std::vector<std::string_view> argv) {
     out.Clear();
-    writer.set_resp_version(client.resp_version);
+    writer.set_resp_version(client.resp_version());
     dispatcher.Execute(ArgList(argv.data(), argv.size()), client, writer);
     return std::string(out.view());
   }

@@ -16,7 +16,7 @@ class ReplySink;
 namespace locknode::command {
 
 class Shard;
-struct ClientState;
+class ClientState;
 
 using ArgList = std::span<const std::string_view>;  // args[0] is the command name as sent
 

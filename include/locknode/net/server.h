@@ -23,32 +23,15 @@
 #include "locknode/command/server_control.h"
 #include "locknode/net/client_limits.h"
 #include "locknode/net/expiry_driver.h"
+#include "locknode/net/log_limiter.h"
 #include "locknode/net/poller.h"
+#include "locknode/net/session_context.h"
 #include "locknode/protocol/request_parser.h"
 
 namespace locknode::net {
 
 class Session;
 enum class Admission;
-
-// Allows one event per interval, for warnings a misbehaving peer could otherwise repeat at
-// line rate (Dragonfly LOG_EVERY_T). Counts what it suppressed.
-class LogLimiter {
- public:
-  bool Allow(Millis now) {
-    if (now - last_ms_ < 1000) {
-      ++suppressed_;
-      return false;
-    }
-    last_ms_ = now;
-    return true;
-  }
-  uint64_t TakeSuppressed() { return std::exchange(suppressed_, 0); }
-
- private:
-  Millis last_ms_ = -1'000'000;
-  uint64_t suppressed_ = 0;
-};
 
 // The listening side and the registry of sessions (Asio http/server's `server` plus
 // `connection_manager`). It also implements command::ServerControl, which is how INFO, CLIENT
@@ -57,7 +40,7 @@ class LogLimiter {
 // Lifecycle (all on the io_context's one thread): construct; Bind() (throws at startup only);
 // Start(dispatcher) once the Shard exists; io_context::run(); Shutdown() (directly, or posted by
 // RequestShutdown) closes everything and stops the io_context.
-class Server final : public command::ServerControl {
+class Server final : public command::ServerControl, private SessionRegistry {
  public:
   // Connections queued by the kernel before accept (Redis tcp-backlog default).
   static constexpr int kBacklog = 511;
@@ -87,21 +70,9 @@ class Server final : public command::ServerControl {
   int BoundPort() const override { return bound_port_; }         // 0 when plain TCP is off
   int BoundTlsPort() const override { return tls_bound_port_; }  // 0 when TLS is off
 
-  // For sessions.
+  // What the server's own parts (listener, sweep) read.
   const Config& config() const { return config_; }
   const Clock& clock() const { return clock_; }
-  command::Dispatcher& dispatcher() { return *dispatcher_; }
-  ExpiryDriver& expiry() { return *expiry_; }
-  Poller& poller() { return poller_; }
-  const protocol::ParserLimits& parser_limits(bool unauthenticated) const {
-    return unauthenticated ? unauth_limits_ : limits_;
-  }
-  LogLimiter& protocol_error_log() { return protocol_error_log_; }
-  // One limiter per limit, so a slowloris flood cannot hide an output-limit warning.
-  LogLimiter& limit_log(ClientLimit limit) { return limit_logs_[static_cast<size_t>(limit)]; }
-  const OutputLimits& output_limits() const { return output_limits_; }
-  // Drops the registry's reference to a closed session.
-  void Unregister(uint64_t id) { sessions_.erase(id); }
 
  private:
   struct Listener {
@@ -124,6 +95,8 @@ class Server final : public command::ServerControl {
   void ScheduleSweep();
   void SweepClients();
   void EvictClients(std::vector<ClientMemory> usage);
+  // SessionRegistry: drops the registry's reference to a closed session.
+  void Unregister(uint64_t id) override { sessions_.erase(id); }
 
   boost::asio::io_context& io_;
   const Config& config_;
@@ -141,8 +114,8 @@ class Server final : public command::ServerControl {
   protocol::ParserLimits unauth_limits_;
   boost::asio::steady_timer idle_timer_;  // the client sweep; only runs if a limit needs it
   OutputLimits output_limits_;
-  LogLimiter protocol_error_log_;
-  std::array<LogLimiter, static_cast<size_t>(ClientLimit::kEvicted) + 1> limit_logs_;
+  SessionLogs session_logs_;
+  std::optional<SessionContext> session_context_;  // set by Start(): what every session gets
   LogLimiter reject_log_;
   LogLimiter accept_error_log_;
   bool stopping_ = false;

@@ -13,14 +13,13 @@
 #include "locknode/command/client_state.h"
 #include "locknode/net/client_limits.h"
 #include "locknode/net/read_buffer.h"
+#include "locknode/net/session_context.h"
 #include "locknode/net/transport.h"
 #include "locknode/protocol/out_buffer.h"
 #include "locknode/protocol/request_parser.h"
 #include "locknode/protocol/resp_writer.h"
 
 namespace locknode::net {
-
-class Server;
 
 // One client connection (Asio's http/server `connection` plus Beast's bounded pipelining).
 //
@@ -34,19 +33,26 @@ class Server;
 // tls-handshake-timeout, and only then starts reading; after that both kinds of session run
 // the same code over their Transport.
 //
+// Commands change the session through command::SessionSignals (session_state.cc): HELLO the
+// protocol, AUTH the parser limits, QUIT the close, MULTI/blocking commands the mode. A blocked
+// session runs nothing more of its pipeline until it is woken; it keeps reading, so a peer that
+// closes is seen (and bounded by the query-buffer limit).
+//
 // Lifetime: shared_ptr, held by the Server's registry while open and by every pending
 // completion handler. Close() drops the registry's reference; the object dies when the last
 // handler returns. All members are touched only on the io_context's single thread.
-class Session : public std::enable_shared_from_this<Session> {
+class Session final : public std::enable_shared_from_this<Session>,
+                      private command::SessionSignals {
  public:
   // Queued output (being written + collecting) above which the session stops parsing.
   static constexpr size_t kOutputHighWater = size_t{1024} * 1024;
   // Starting size of the read buffer (Redis PROTO_IOBUF_LEN is 16 KiB as well).
   static constexpr size_t kInitialReadBuffer = size_t{16} * 1024;
 
-  // `tls` null: a plain TCP client; else the Server's TLS context, which outlives the session.
-  Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls, Server& server,
-          uint64_t id);
+  // `tls` null: a plain TCP client; else the Server's TLS context. Both it and `context`
+  // outlive the session.
+  Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls,
+          const SessionContext& context, uint64_t id);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -79,10 +85,22 @@ class Session : public std::enable_shared_from_this<Session> {
   void StartRead();
   void OnRead(const boost::system::error_code& ec, size_t n);
   void ProcessBatch();
+  // Runs the complete requests in the buffer until the batch must stop (close, backpressure,
+  // a blocked command, or no complete request left). Safe with a read in flight: it only parses
+  // and consumes, never moves the buffer.
+  void RunRequests();
+  // After a blocked command was woken: runs the rest of the pipeline (session_state.cc).
+  void Resume();
   void Dispatch(std::span<char> request);
   void OnProtocolError();
   void ApplyParserLimits();
   void FinishBatch();
+
+  // command::SessionSignals: what a command changed, applied at once (nothing is polled).
+  void ProtocolChanged(int resp_version) override;
+  void AuthChanged(bool authenticated) override;
+  void CloseAfterReply() override;
+  void ModeChanged(command::SessionMode from, command::SessionMode to) override;
 
   // Write path.
   void StartWrite();
@@ -90,10 +108,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool OverHighWater() const { return OutputBytes() > kOutputHighWater; }
 
   Transport transport_;
-  Server& server_;
+  const SessionContext& ctx_;
   command::ClientState client_;
   protocol::RequestParser parser_;
-  bool unauth_limits_ = false;  // parser currently has ParserLimits::unauthenticated set
   ReadBuffer rbuf_;
   std::vector<std::string_view> argv_;  // reused: no allocation per request in steady state
   protocol::OutBuffer pending_;         // replies not yet handed to the socket

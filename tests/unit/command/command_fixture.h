@@ -36,7 +36,7 @@ class CommandTest : public ::testing::Test {
   }
   std::string Run(const std::vector<std::string_view>& args) {
     out_.Clear();
-    writer_.set_resp_version(client_.resp_version);
+    writer_.set_resp_version(client_.resp_version());
     dispatcher_.Execute(ArgList(args.data(), args.size()), client_, writer_);
     return std::string(out_.view());
   }

@@ -51,7 +51,7 @@ TEST_F(ConnTest, HelloRepliesInTheNewProtocol) {
   client_.id = 4;
   EXPECT_EQ(Run({"HELLO"}), HelloReply(2, 4));
   EXPECT_EQ(Run({"HELLO", "3"}), HelloReply(3, 4));
-  EXPECT_EQ(client_.resp_version, 3);
+  EXPECT_EQ(client_.resp_version(), 3);
   EXPECT_EQ(Run({"HELLO"}), HelloReply(3, 4));  // no version: keep RESP3
   EXPECT_EQ(Run({"GET", "missing"}), "_\r\n");
   EXPECT_EQ(Run({"hello", "2"}), HelloReply(2, 4));
@@ -66,7 +66,7 @@ TEST_F(ConnTest, HelloErrors) {
   EXPECT_EQ(Run({"HELLO", "3", "AUTH", "a"}), "-ERR Syntax error in HELLO option 'AUTH'\r\n");
   EXPECT_EQ(Run({"HELLO", "3", "SETNAME", "a", "b"}), "-ERR Syntax error in HELLO option 'b'\r\n");
   EXPECT_EQ(Run({"HELLO", "3", "SETNAME", "a b"}), Err(protocol::kErrClientName));
-  EXPECT_EQ(client_.resp_version, 2);  // a failed HELLO changes nothing
+  EXPECT_EQ(client_.resp_version(), 2);  // a failed HELLO changes nothing
   EXPECT_EQ(Run({"HELLO", "2", "AUTH", "bob", "x"}), Err(protocol::kErrWrongPass));
 }
 
@@ -88,7 +88,7 @@ TEST_F(ConnTest, AuthWithoutPassword) {
 
 class ConnAuthTest : public CommandTest {
  protected:
-  ConnAuthTest() : CommandTest(WithPassword("s3cret")) { client_.authenticated = false; }
+  ConnAuthTest() : CommandTest(WithPassword("s3cret")) { client_.SetAuthenticated(false); }
   static Config WithPassword(const std::string& password) {
     Config config;
     config.requirepass = password;
@@ -102,49 +102,49 @@ TEST_F(ConnAuthTest, AuthWithPassword) {
   EXPECT_EQ(Run({"AUTH", "s3cre"}), Err(protocol::kErrWrongPass));
   EXPECT_EQ(Run({"AUTH", "s3cret!"}), Err(protocol::kErrWrongPass));
   EXPECT_EQ(Run({"AUTH", "DEFAULT", "s3cret"}), Err(protocol::kErrWrongPass));
-  EXPECT_FALSE(client_.authenticated);
+  EXPECT_FALSE(client_.authenticated());
   EXPECT_EQ(Run({"AUTH", "s3cret"}), "+OK\r\n");
-  EXPECT_TRUE(client_.authenticated);
+  EXPECT_TRUE(client_.authenticated());
   EXPECT_EQ(Run({"AUTH", "wrong"}), Err(protocol::kErrWrongPass));
-  EXPECT_TRUE(client_.authenticated);  // Redis keeps an authenticated client authenticated
+  EXPECT_TRUE(client_.authenticated());  // Redis keeps an authenticated client authenticated
   EXPECT_EQ(Run({"GET", "k"}), "$-1\r\n");
 }
 
 TEST_F(ConnAuthTest, AuthUserForm) {
   EXPECT_EQ(Run({"AUTH", "default", "s3cret"}), "+OK\r\n");
-  EXPECT_TRUE(client_.authenticated);
+  EXPECT_TRUE(client_.authenticated());
 }
 
 TEST_F(ConnAuthTest, HelloNeedsAuthentication) {
   EXPECT_EQ(Run({"HELLO", "3"}), Err(protocol::kErrHelloNoAuth));
-  EXPECT_EQ(client_.resp_version, 2);
+  EXPECT_EQ(client_.resp_version(), 2);
   EXPECT_EQ(Run({"HELLO", "3", "AUTH", "default", "nope"}), Err(protocol::kErrWrongPass));
   EXPECT_EQ(Run({"HELLO", "3", "AUTH", "default", "s3cret", "SETNAME", "w1"}), HelloReply(3, 0));
-  EXPECT_TRUE(client_.authenticated);
+  EXPECT_TRUE(client_.authenticated());
   EXPECT_EQ(client_.name, "w1");
 }
 
 TEST_F(ConnAuthTest, ResetDropsAuthenticationWhenAPasswordIsSet) {
   EXPECT_EQ(Run({"AUTH", "s3cret"}), "+OK\r\n");
   EXPECT_EQ(Run({"RESET"}), "+RESET\r\n");
-  EXPECT_FALSE(client_.authenticated);
+  EXPECT_FALSE(client_.authenticated());
   EXPECT_EQ(Run({"PING"}), Err(protocol::kErrNoAuth));
   EXPECT_EQ(Run({"QUIT"}), "+OK\r\n");  // QUIT is no-auth
 }
 
 TEST_F(ConnTest, QuitClosesAfterReply) {
   EXPECT_EQ(Run({"QUIT", "extra"}), "+OK\r\n");
-  EXPECT_TRUE(client_.close_after_reply);
+  EXPECT_TRUE(client_.close_after_reply());
 }
 
 TEST_F(ConnTest, ResetRestoresDefaults) {
   Run({"HELLO", "3", "SETNAME", "n"});
   Run({"CLIENT", "SETINFO", "LIB-NAME", "redis-py"});
   EXPECT_EQ(Run({"RESET"}), "+RESET\r\n");
-  EXPECT_EQ(client_.resp_version, 2);
+  EXPECT_EQ(client_.resp_version(), 2);
   EXPECT_EQ(client_.name, "");
   EXPECT_EQ(client_.lib_name, "redis-py");  // kept, as in Redis 7.2
-  EXPECT_TRUE(client_.authenticated);
+  EXPECT_TRUE(client_.authenticated());
   EXPECT_EQ(Run({"RESET", "x"}), "-ERR wrong number of arguments for 'reset' command\r\n");
 }
 

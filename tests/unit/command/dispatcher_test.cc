@@ -106,7 +106,7 @@ TEST_F(DispatcherTest, ContainerDispatchesToSubcommandRow) {
 // Redis processCommand: existence and arity are checked before authentication (OBSERVED on a
 // requirepass server).
 TEST_F(DispatcherTest, ExistenceAndArityComeBeforeAuth) {
-  client_.authenticated = false;
+  client_.SetAuthenticated(false);
   EXPECT_EQ(Run({"FOOBAR"}), "-ERR unknown command 'FOOBAR', with args beginning with: \r\n");
   EXPECT_EQ(Run({"GET"}), "-ERR wrong number of arguments for 'get' command\r\n");
   EXPECT_EQ(Run({"client", "foo"}), "-ERR unknown subcommand 'foo'. Try CLIENT HELP.\r\n");
@@ -116,7 +116,7 @@ TEST_F(DispatcherTest, ExistenceAndArityComeBeforeAuth) {
 }
 
 TEST_F(DispatcherTest, NoAuthCommandsRunBeforeAuth) {
-  client_.authenticated = false;
+  client_.SetAuthenticated(false);
   EXPECT_EQ(Run({"QUIT"}), "+OK\r\n");
 }
 
@@ -124,9 +124,9 @@ TEST_F(DispatcherTest, OnlyExecutedCommandsAreCounted) {
   const uint64_t before = shard_.stats().commands_processed;
   Run({"FOOBAR"});
   Run({"GET"});
-  client_.authenticated = false;
+  client_.SetAuthenticated(false);
   Run({"GET", "k"});
-  client_.authenticated = true;
+  client_.SetAuthenticated(true);
   EXPECT_EQ(shard_.stats().commands_processed, before);
   Run({"GET", "k"});
   Run({"SET", "k", "v", "NX", "XX"});  // a command error still ran the command (Redis call())

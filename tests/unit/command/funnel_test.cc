@@ -1,6 +1,6 @@
 // The command funnel's session-mode hooks (MULTI queuing, the RESP2 subscribed context) and the
-// shape of the table it walks. Nothing enters these modes yet (issue 16 and pub/sub will), so the
-// tests set ClientState::mode directly and stand in for MULTI's queue.
+// shape of the table it walks. MULTI and SUBSCRIBE are not commands yet (issues 16 and 17), so the
+// tests move the client through ClientState's transitions directly and stand in for MULTI's queue.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,10 +30,7 @@ class RecordingQueue final : public CommandQueue {
 
 class FunnelTest : public CommandTest {
  protected:
-  void StartQueuing() {
-    client_.mode = SessionMode::kQueuing;
-    client_.queue = &queue_;
-  }
+  void StartQueuing() { ASSERT_TRUE(client_.EnterMode(SessionMode::kQueuing, &queue_)); }
   RecordingQueue queue_;
 };
 
@@ -45,7 +42,7 @@ TEST_F(FunnelTest, QueuingHandsCheckedCommandsToTheQueueWithoutRunningThem) {
   EXPECT_EQ(queue_.queued, (std::vector<std::string>{"set", "setname"}));
   EXPECT_EQ(queue_.queued_argc, (std::vector<size_t>{5, 3}));
   EXPECT_EQ(shard_.stats().commands_processed, before);  // counted when EXEC runs them
-  client_.mode = SessionMode::kNormal;
+  ASSERT_TRUE(client_.EnterMode(SessionMode::kNormal));
   EXPECT_EQ(Run({"EXISTS", "k"}), ":0\r\n");
   EXPECT_EQ(queue_.failed, 0);
 }
@@ -65,12 +62,12 @@ TEST_F(FunnelTest, QuitAndResetRunAtOnceWhileQueuing) {
   StartQueuing();
   EXPECT_EQ(Run({"RESET"}), "+RESET\r\n");
   EXPECT_EQ(Run({"QUIT"}), "+OK\r\n");
-  EXPECT_TRUE(client_.close_after_reply);
+  EXPECT_TRUE(client_.close_after_reply());
   EXPECT_TRUE(queue_.queued.empty());
 }
 
 TEST_F(FunnelTest, Resp2SubscribedContextAllowsOnlyItsCommands) {
-  client_.mode = SessionMode::kSubscribed;
+  client_.set_subscriptions(1);
   EXPECT_EQ(Run({"GET", "k"}),
             "-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
             "RESET are allowed in this context\r\n");
@@ -79,7 +76,7 @@ TEST_F(FunnelTest, Resp2SubscribedContextAllowsOnlyItsCommands) {
   // Errors that come before the context check keep their own text (Redis's order).
   EXPECT_EQ(Run({"GET"}), "-ERR wrong number of arguments for 'get' command\r\n");
   // RESP3 has no subscribed context: every command runs.
-  client_.resp_version = 3;
+  client_.SetProtocol(3);
   EXPECT_EQ(Run({"GET", "k"}), "_\r\n");
 }
 

@@ -75,7 +75,7 @@ TEST_F(MultiStringCmdsTest, KeyspaceStats) {
 
 TEST_F(MultiStringCmdsTest, MGetNullsFollowTheProtocol) {
   Run({"SET", "a", "1"});
-  client_.resp_version = 3;
+  client_.SetProtocol(3);
   EXPECT_EQ(Run({"MGET", "a", "nope"}), "*2\r\n$1\r\n1\r\n_\r\n");
   AdvanceTime(1);
   Run({"PEXPIRE", "a", "10"});
@@ -129,9 +129,9 @@ TEST_F(MultiStringCmdsTest, GetRangeIndexRules) {
 
 TEST_F(MultiStringCmdsTest, GetRangeEmptyAndMissing) {
   EXPECT_EQ(Run({"GETRANGE", "nope", "0", "-1"}), kEmpty);  // empty bulk, not null
-  client_.resp_version = 3;
+  client_.SetProtocol(3);
   EXPECT_EQ(Run({"GETRANGE", "nope", "0", "-1"}), kEmpty);
-  client_.resp_version = 2;
+  client_.SetProtocol(2);
   Run({"SET", "e", ""});
   EXPECT_EQ(Run({"GETRANGE", "e", "0", "-1"}), kEmpty);
   EXPECT_EQ(Run({"GETRANGE", "e", "0", "0"}), kEmpty);

@@ -141,7 +141,7 @@ TEST(ServerControlTest, ShutdownSendsNoReplyAndClosesAndInfoUsesControl) {
   std::vector<std::string_view> shutdown = {"shutdown", "nosave"};
   dispatcher.Execute(ArgList(shutdown.data(), shutdown.size()), client, writer);
   EXPECT_TRUE(control.shutdown_requested);
-  EXPECT_TRUE(client.close_after_reply);
+  EXPECT_TRUE(client.close_after_reply());
   EXPECT_TRUE(out.empty());  // Redis: the connection just closes
 }
 

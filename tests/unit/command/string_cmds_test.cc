@@ -28,7 +28,7 @@ TEST_F(StringCmdsTest, SetAndGet) {
 }
 
 TEST_F(StringCmdsTest, NullIsSemanticInResp3) {
-  client_.resp_version = 3;
+  client_.SetProtocol(3);
   EXPECT_EQ(Run({"GET", "k"}), "_\r\n");
   EXPECT_EQ(Run({"SET", "k", "v", "XX"}), "_\r\n");
 }

@@ -103,7 +103,7 @@ TEST_F(TypedCmdsTest, ObjectEncoding) {
   EXPECT_EQ(Run({"OBJECT", "ENCODING", "h"}), "$8\r\nlistpack\r\n");
   EXPECT_EQ(Run({"OBJECT", "ENCODING", "z"}), "$8\r\nskiplist\r\n");
   EXPECT_EQ(Run({"OBJECT", "ENCODING", "nokey"}), "$-1\r\n");
-  client_.resp_version = 3;
+  client_.SetProtocol(3);
   EXPECT_EQ(Run({"OBJECT", "ENCODING", "nokey"}), "_\r\n");
 }
 

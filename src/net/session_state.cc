@@ -1,0 +1,44 @@
+// Session state changes signalled by commands (command::SessionSignals): applied when they
+// happen, so the read loop never polls the client state after a command.
+#include <boost/asio/post.hpp>
+
+#include "locknode/net/session.h"
+
+namespace locknode::net {
+
+using command::SessionMode;
+
+// HELLO / RESET. The command already switched its own reply sink (the reply to HELLO 3 is in
+// RESP3); this keeps the session's writer in step for every reply after it.
+void Session::ProtocolChanged(int resp_version) { writer_.set_resp_version(resp_version); }
+
+// AUTH / HELLO AUTH / RESET: Redis's tight request limits apply exactly while unauthenticated.
+void Session::AuthChanged(bool /*authenticated*/) { ApplyParserLimits(); }
+
+// QUIT / SHUTDOWN: the read loop stops after this command; FinishBatch flushes, then closes.
+void Session::CloseAfterReply() { closing_ = true; }
+
+// Entering kBlocked needs nothing here: RunRequests stops at the next request. Leaving it is
+// the wake-up (a push from another client, a timeout, CLIENT UNBLOCK), which comes from outside
+// this session's batch, so the rest of its pipeline is run on the next turn of the loop.
+void Session::ModeChanged(SessionMode from, SessionMode to) {
+  if (from != SessionMode::kBlocked || to != SessionMode::kNormal) return;
+  boost::asio::post(ctx_.io, [self = shared_from_this()] { self->Resume(); });
+}
+
+// Runs what the client pipelined behind its blocking command. With a read in flight the buffer
+// must not move, so only the requests run here; that read's completion compacts as usual.
+void Session::Resume() {
+  // Closing and paused sessions resume from FinishBatch / OnWrite as usual.
+  if (closed_ || closing_ || paused_) return;
+  if (!reading_) {
+    ProcessBatch();
+    return;
+  }
+  RunRequests();
+  if (closed_) return;
+  StartWrite();
+  if (closing_ && !writing_) Close("close after reply");  // QUIT was in the pipeline
+}
+
+}  // namespace locknode::net
