@@ -82,8 +82,9 @@ def wait_ping(port, deadline=10.0):
 
 class Server:
     def __init__(self, kind, locknode, tmp, server_cpu, locknode_args=()):
+        """kind "redis" starts redis-server; any other kind the `locknode` binary given."""
         self.kind = kind
-        if kind == "locknode":
+        if kind != "redis":
             port_file = os.path.join(tmp, "locknode.port")
             if os.path.exists(port_file):
                 os.unlink(port_file)
@@ -167,6 +168,32 @@ def run_micro(build, min_time):
     return results
 
 
+def compare(values, names, a_kind, b_kind, with_targets=False):
+    """One row per METRICS entry: medians of a_kind and b_kind, their ratio, per-round ratios."""
+    rows = []
+    for w, metric, label, target, how in METRICS:
+        if w not in names:
+            continue
+        a_vals, b_vals = values(w, a_kind, metric), values(w, b_kind, metric)
+        if None in a_vals or None in b_vals:
+            continue
+        ma, mb = statistics.median(a_vals), statistics.median(b_vals)
+        ratio = ma / mb if mb else None
+        per_round = [x / y for x, y in zip(a_vals, b_vals) if y]
+        met = None
+        if not with_targets:
+            target = None
+        if target is not None and ratio is not None:
+            met = ratio >= target if how == "ge" else ratio <= target
+        rows.append({"workload": w, "metric": metric, "label": label, a_kind: a_vals,
+                     b_kind: b_vals, f"{a_kind}_median": ma, f"{b_kind}_median": mb, "ratio": ratio,
+                     "round_ratio_min": min(per_round) if per_round else None,
+                     "round_ratio_max": max(per_round) if per_round else None,
+                     "target": (">=" if how == "ge" else "<=") + f" {target}x" if target else "",
+                     "met": met})
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -183,6 +210,9 @@ def main():
     ap.add_argument("--micro", action="store_true", help="also run the Google Benchmark binaries")
     ap.add_argument("--server-cpu", default="0")
     ap.add_argument("--gen-cpu", default="1")
+    ap.add_argument("--baseline", default="",
+                    help="build dir of another locknode (e.g. an older commit): it runs as a third "
+                         "server in every round, and a second table compares locknode with it")
     ap.add_argument("--locknode-arg", action="append", default=[],
                     help="extra locknode option, repeatable (e.g. --locknode-arg=--io-uring=no "
                          "for what a container with the default seccomp profile gets)")
@@ -190,7 +220,11 @@ def main():
 
     locknode = os.path.join(a.build, "locknode")
     loadgen = os.path.join(a.build, "tests", "bench", "locknode_loadgen")
-    for path in (locknode, loadgen):
+    binaries = {"locknode": locknode, "redis": None}
+    if a.baseline:
+        binaries = {"locknode": locknode, "baseline": os.path.join(a.baseline, "locknode"),
+                    "redis": None}
+    for path in [loadgen] + [b for b in binaries.values() if b]:
         if not os.access(path, os.X_OK):
             sys.exit(f"missing {path}: configure with -DLOCKNODE_BENCH=ON and build first")
     if not shutil.which("redis-server"):
@@ -212,8 +246,8 @@ def main():
         for r in range(a.rounds):
             for w in names:
                 args = WORKLOADS[w].format(**params).split() + common
-                for kind in ("locknode", "redis"):  # A then B
-                    server = Server(kind, locknode, tmp, a.server_cpu, a.locknode_arg)
+                for kind, binary in binaries.items():  # A (then the baseline) then B
+                    server = Server(kind, binary, tmp, a.server_cpu, a.locknode_arg)
                     try:
                         res = run_loadgen(loadgen, server, args, a.gen_cpu, timeout=300)
                     finally:
@@ -243,30 +277,13 @@ def main():
         return [x["result"].get(metric) for x in sorted(runs, key=lambda x: x["round"])
                 if x["workload"] == w and x["server"] == server]
 
-    rows = []
-    for w, metric, label, target, how in METRICS:
-        if w not in names:
-            continue
-        a_vals, b_vals = values(w, "locknode", metric), values(w, "redis", metric)
-        if None in a_vals or None in b_vals:
-            continue
-        ma, mb = statistics.median(a_vals), statistics.median(b_vals)
-        ratio = ma / mb if mb else None
-        per_round = [x / y for x, y in zip(a_vals, b_vals) if y]
-        met = None
-        if target is not None and ratio is not None:
-            met = ratio >= target if how == "ge" else ratio <= target
-        rows.append({"workload": w, "metric": metric, "label": label, "locknode": a_vals,
-                     "redis": b_vals, "locknode_median": ma, "redis_median": mb, "ratio": ratio,
-                     "round_ratio_min": min(per_round) if per_round else None,
-                     "round_ratio_max": max(per_round) if per_round else None,
-                     "target": (">=" if how == "ge" else "<=") + f" {target}x" if target else "",
-                     "met": met})
+    rows = compare(values, names, "locknode", "redis", with_targets=True)
+    baseline_rows = compare(values, names, "locknode", "baseline") if a.baseline else []
 
     cpu_rows = []
     for w in names:
         row = {"workload": w}
-        for kind in ("locknode", "redis"):
+        for kind in binaries:
             for key in ("server_cpu_pct", "gen_cpu_pct"):
                 v = [x for x in values(w, kind, key) if x is not None]
                 row[f"{kind}_{key}"] = statistics.median(v) if v else None
@@ -284,20 +301,31 @@ def main():
         met = "-" if x["met"] is None else ("yes" if x["met"] else "NO")
         print(f"{x['label']:<26} {fmt(x['locknode_median']):>12} {fmt(x['redis_median']):>12} "
               f"{x['ratio']:>7.2f} {rr:>16} {x['target']:>9} {met}")
+    if baseline_rows:
+        print()
+        print(f"locknode ({a.build}) vs baseline locknode ({a.baseline}), same rounds")
+        hdr = f"{'metric':<26} {'locknode':>12} {'baseline':>12} {'ratio':>7} {'rounds min..max':>16}"
+        print(hdr)
+        print("-" * len(hdr))
+        for x in baseline_rows:
+            rr = (f"{x['round_ratio_min']:.2f}..{x['round_ratio_max']:.2f}"
+                  if x["round_ratio_min"] is not None else "-")
+            print(f"{x['label']:<26} {fmt(x['locknode_median']):>12} "
+                  f"{fmt(x['baseline_median']):>12} {x['ratio']:>7.2f} {rr:>16}")
     print()
     print("CPU during the measured interval (medians, % of one core): server on CPU "
           f"{a.server_cpu}, generator on CPU {a.gen_cpu}")
-    print(f"{'workload':<12} {'locknode srv':>12} {'gen':>6} {'redis srv':>10} {'gen':>6}")
+    print(f"{'workload':<12}" + "".join(f" {k + ' srv':>13} {'gen':>6}" for k in binaries))
     for c in cpu_rows:
-        print(f"{c['workload']:<12} {fmt(c['locknode_server_cpu_pct']):>12} "
-              f"{fmt(c['locknode_gen_cpu_pct']):>6} {fmt(c['redis_server_cpu_pct']):>10} "
-              f"{fmt(c['redis_gen_cpu_pct']):>6}")
+        print(f"{c['workload']:<12}" + "".join(
+            f" {fmt(c[k + '_server_cpu_pct']):>13} {fmt(c[k + '_gen_cpu_pct']):>6}"
+            for k in binaries))
 
     # Say plainly when a closed-loop number is not a capacity figure.
     notes = []
     closed_loop = ("acquire", "acquire_p32", "contended", "release", "cycle")
     for c in cpu_rows:
-        for kind in ("locknode", "redis"):
+        for kind in binaries:
             gen, srv = c[f"{kind}_gen_cpu_pct"], c[f"{kind}_server_cpu_pct"]
             if gen is not None and gen >= 85:
                 notes.append(f"{c['workload']}/{kind}: generator at {gen:.0f}% of its core: "
@@ -326,7 +354,7 @@ def main():
     out = a.json or os.path.join(a.build, "side_by_side.json")
     with open(out, "w") as f:
         json.dump({"started_utc": started.isoformat(), "machine": info, "config": vars(a),
-                   "summary": rows, "cpu": cpu_rows, "notes": notes, "runs": runs, "micro": micro}, f, indent=1)
+                   "summary": rows, "baseline_summary": baseline_rows, "cpu": cpu_rows, "notes": notes, "runs": runs, "micro": micro}, f, indent=1)
     print(f"\nJSON: {out}")
 
 
