@@ -44,7 +44,11 @@ RUN cd build && ctest -L unit --output-on-failure --no-tests=error -j"${JOBS}"
 RUN strip --strip-unneeded build/locknode && ldd build/locknode
 
 ############################################################################################
-FROM debian:bookworm-slim AS runtime
+FROM debian:bookworm-slim AS runtime-base
+
+# Everything of the runtime image but the binary, which the last stage adds. (.ci/readme-blocks
+# builds `--target runtime-base` and adds a binary built on the host, to exercise the README's
+# container blocks in CI without the slow in-container compile.)
 
 # Runtime shared libraries only (see `ldd locknode` in the build log): spdlog (+ fmt, pulled
 # in by it), Lua 5.1, OpenSSL 3 (tls-port, SHA-256 of passwords) and hiredis (the
@@ -66,7 +70,6 @@ RUN groupadd --system --gid 10001 locknode \
 # directory's owner, so the unprivileged user can write it.
 VOLUME /var/lib/locknode
 
-COPY --from=build /src/build/locknode /usr/local/bin/locknode
 # Container config: conf/docker.conf (bind 0.0.0.0, port 6379; everything else default).
 COPY conf/docker.conf /etc/locknode/locknode.conf
 
@@ -91,3 +94,7 @@ STOPSIGNAL SIGTERM
 # not silently drop the 0.0.0.0 bind. `... IMAGE --dump-config` prints the effective values.
 ENTRYPOINT ["/usr/local/bin/locknode", "--config", "/etc/locknode/locknode.conf"]
 CMD []
+
+############################################################################################
+FROM runtime-base AS runtime
+COPY --from=build /src/build/locknode /usr/local/bin/locknode

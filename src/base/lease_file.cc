@@ -20,7 +20,10 @@ std::string ErrnoText(std::string_view what, const std::string& path) {
 
 // The value of " name=value" in `text`, or "" if absent.
 std::string_view Field(std::string_view text, std::string_view name) {
-  const std::string key = " " + std::string(name) + "=";
+  // Appended piece by piece: `" " + std::string(...)` makes GCC 12 warn (-Wrestrict, a false
+  // positive inside operator+(const char*, string&&)) in Release builds.
+  std::string key(1, ' ');
+  key.append(name).push_back('=');
   const size_t at = text.find(key);
   if (at == std::string_view::npos) return {};
   const size_t start = at + key.size();

@@ -49,7 +49,10 @@ class Lexer {
   bool ReadLongBracket(int level, std::string* content) {
     i_ += static_cast<size_t>(level) + 2;
     if (Peek() == '\r' || Peek() == '\n') ++i_;  // the first newline is skipped
-    const std::string close = "]" + std::string(static_cast<size_t>(level), '=') + "]";
+    // "]", level '=', "]" (filled in place: "]" + std::string(...) trips GCC 12's -Wrestrict).
+    std::string close(static_cast<size_t>(level) + 2, '=');
+    close.front() = ']';
+    close.back() = ']';
     const size_t end = s_.find(close, i_);
     if (end == std::string_view::npos) return false;
     if (content != nullptr) content->assign(s_.substr(i_, end - i_));
@@ -184,7 +187,8 @@ void RenameLocals(std::vector<Token>& toks) {
       size_t j = i + 1;
       if (j < toks.size() && IsName(toks[j], "function")) ++j;
       while (j < toks.size() && toks[j].type == TokenType::kName) {
-        const std::string fresh = "$" + std::to_string(++next_id);
+        std::string fresh(1, '$');  // not "$" + to_string(): GCC 12's -Wrestrict false positive
+        fresh += std::to_string(++next_id);
         current[toks[j].text] = fresh;
         toks[j].text = fresh;
         if (j + 1 < toks.size() && IsSymbol(toks[j + 1], ",")) {

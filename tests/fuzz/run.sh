@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (-DLOCKNODE_FUZZ=ON: fuzzer + ASan + UBSan) and runs
-# each one for a bounded time on a copy of its seed corpus (SAFETY §3.6, §4.2 row 22).
+# each one for a bounded time on a copy of its seed corpus (docs/SAFETY.md §3.6, §4.2 row 22).
 #   tests/fuzz/run.sh [SECONDS_PER_TARGET [TARGET...]]     default: 60 s, all three targets
 #   FUZZ_BUILD_DIR=build-fuzz  FUZZ_WORK_DIR=$FUZZ_BUILD_DIR/fuzz-work   (environment overrides)
 # Exits non-zero if any target crashes, leaks, times out (> 5 s on one input) or breaks an

@@ -143,8 +143,10 @@ TEST_F(KeyCmdsTest, AbsoluteExpireUsesWallClockOnce) {
   Run({"SET", "k", "v"});
   EXPECT_EQ(Run({"PEXPIREAT", "k", std::to_string(kWallMs + 5000)}), ":1\r\n");
   EXPECT_EQ(Run({"PTTL", "k"}), ":5000\r\n");
-  EXPECT_EQ(Run({"PEXPIRETIME", "k"}), ":" + std::to_string(kWallMs + 5000) + "\r\n");
-  EXPECT_EQ(Run({"EXPIRETIME", "k"}), ":" + std::to_string(kWallMs / 1000 + 5) + "\r\n");
+  EXPECT_EQ(Run({"PEXPIRETIME", "k"}),
+            std::string(":").append(std::to_string(kWallMs + 5000)).append("\r\n"));
+  EXPECT_EQ(Run({"EXPIRETIME", "k"}),
+            std::string(":").append(std::to_string(kWallMs / 1000 + 5)).append("\r\n"));
   EXPECT_EQ(Run({"EXPIREAT", "k", std::to_string(kWallMs / 1000 + 9)}), ":1\r\n");
   EXPECT_EQ(Run({"TTL", "k"}), ":9\r\n");
   EXPECT_EQ(Run({"PEXPIREAT", "k", "9223372036854775807"}), ":1\r\n");

@@ -179,14 +179,19 @@ TEST_F(LeaseGuardTest, AGrantPastTheReservationWaitsAndIsOnDiskBeforeItsReply) {
   ASSERT_EQ(node->Run({"SET", "lock:b", "t", "PX", "2000"}), "+OK\r\n");  // within it
   EXPECT_EQ(InfoCounter(node->Run({"INFO", "persistence"}), "lease_grant_waits"), 1);
   // A TTL longer than any lately: past the reservation, so this grant waits for the disk, and
-  // its deadline is in the file by the time the reply exists (kill -9 now would find it).
+  // its deadline is in the file by the time the reply exists (kill -9 now would find it). On a
+  // slow disk the writer widens its lead (a lead of several slow syncs), and a loaded machine's
+  // syncs can be slow enough that the reservation already covers 20 s: then nothing waits.
+  const auto before = ParseLeaseRecord(FileText());
+  ASSERT_TRUE(before.has_value());
+  const bool covered = before->watermark >= clock_.NowMs() + 20000;
   ASSERT_EQ(node->Run({"PEXPIRE", "lock:a", "20000"}), ":1\r\n");
   const auto record = ParseLeaseRecord(FileText());
   ASSERT_TRUE(record.has_value());
   EXPECT_GE(record->watermark, clock_.NowMs() + 20000);
   EXPECT_EQ(record->longest_ttl, 20000);
   const std::string info = node->Run({"INFO", "persistence"});
-  EXPECT_EQ(InfoCounter(info, "lease_grant_waits"), 2) << info;
+  EXPECT_EQ(InfoCounter(info, "lease_grant_waits"), covered ? 1 : 2) << info;
   EXPECT_GE(InfoCounter(info, "lease_grant_wait_max_us"), 0) << info;
 }
 

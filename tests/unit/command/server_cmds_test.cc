@@ -73,7 +73,7 @@ TEST_F(ServerTest, ConfigGet) {
   const std::string all = Run({"CONFIG", "GET", "*"});
   // Every option once, as a flat name/value array.
   EXPECT_EQ(all.substr(0, all.find("\r\n")),
-            "*" + std::to_string(2 * ConfigEntries(config_).size()));
+            std::string("*").append(std::to_string(2 * ConfigEntries(config_).size())));
   Run({"HELLO", "3"});
   EXPECT_EQ(Run({"CONFIG", "GET", "databases"}), "%1\r\n$9\r\ndatabases\r\n$1\r\n1\r\n");
   EXPECT_EQ(Run({"CONFIG", "GET", "nosuch"}), "%0\r\n");
@@ -147,7 +147,8 @@ TEST(ServerControlTest, ShutdownSendsNoReplyAndClosesAndInfoUsesControl) {
 
 TEST_F(ServerTest, CommandCountListInfo) {
   const std::string count = Run({"COMMAND", "COUNT"});
-  EXPECT_EQ(count, ":" + std::to_string(shard_.table().all().size()) + "\r\n");
+  EXPECT_EQ(count,
+            std::string(":").append(std::to_string(shard_.table().all().size())).append("\r\n"));
   const std::string list = Run({"COMMAND", "LIST"});
   EXPECT_NE(list.find("$14\r\nclient|setname\r\n"), std::string::npos);
   EXPECT_EQ(Run({"COMMAND", "LIST", "FILTERBY", "PATTERN", "config|*et"}),
@@ -162,7 +163,8 @@ TEST_F(ServerTest, CommandCountListInfo) {
   EXPECT_EQ(sub.substr(0, head.size()), head);
   EXPECT_EQ(Run({"COMMAND", "FOO"}), "-ERR unknown subcommand 'FOO'. Try COMMAND HELP.\r\n");
   const std::string all = Run({"COMMAND"});
-  EXPECT_EQ(all.substr(0, all.find("\r\n")), "*" + std::to_string(shard_.table().all().size()));
+  EXPECT_EQ(all.substr(0, all.find("\r\n")),
+            std::string("*").append(std::to_string(shard_.table().all().size())));
 }
 
 TEST_F(ServerTest, CommandDocsShapeForRedisCli) {
@@ -184,7 +186,8 @@ TEST_F(ServerTest, CommandDocsShapeForRedisCli) {
             "%3\r\n$4\r\nname\r\n$7\r\nmessage\r\n$4\r\ntype\r\n$6\r\nstring\r\n"
             "$5\r\nflags\r\n~1\r\n+optional\r\n");
   const std::string all = Run({"COMMAND", "DOCS"});
-  EXPECT_EQ(all.substr(0, all.find("\r\n")), "%" + std::to_string(shard_.table().all().size()));
+  EXPECT_EQ(all.substr(0, all.find("\r\n")),
+            std::string("%").append(std::to_string(shard_.table().all().size())));
 }
 
 // Every row's hint must come back unchanged from the tree redis-cli rebuilds it from.

@@ -207,7 +207,8 @@ TEST_F(StringCmdsTest, WallClockJumpAfterPxatKeepsRemainingTime) {
   EXPECT_EQ(Run({"SET", "k", "v", "PXAT", std::to_string(kWallMs + 5000)}), "+OK\r\n");
   clock_.JumpWall(60'000'000);
   EXPECT_EQ(Run({"PTTL", "k"}), ":5000\r\n");
-  EXPECT_EQ(Run({"PEXPIRETIME", "k"}), ":" + std::to_string(kWallMs + 65000) + "\r\n");
+  EXPECT_EQ(Run({"PEXPIRETIME", "k"}),
+            std::string(":").append(std::to_string(kWallMs + 65000)).append("\r\n"));
 }
 
 TEST_F(StringCmdsTest, SetNx) {

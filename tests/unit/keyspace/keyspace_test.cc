@@ -211,7 +211,8 @@ TEST_F(KeyspaceTest, CompareAndSetDeadline) {
 
 TEST_F(KeyspaceTest, ExpireDueReclaimsWithBudget) {
   for (int i = 0; i < 25; ++i) {
-    Set("k" + std::to_string(i), "v", SetCond::kAlways, TtlMode::kAt, kT + 10 + i % 5);
+    Set(std::string("k").append(std::to_string(i)), "v", SetCond::kAlways, TtlMode::kAt,
+        kT + 10 + i % 5);
   }
   Set("persist", "v");
   Set("later", "v", SetCond::kAlways, TtlMode::kAt, kT + 1'000'000);

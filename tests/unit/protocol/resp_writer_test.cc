@@ -105,8 +105,12 @@ TEST_P(RespWriterTest, DoublesUsePercent17g) {
   for (const Sample& s : samples) {
     writer_.Double(s.value);
     const std::string text(s.text);
-    const std::string expected =
-        resp3() ? "," + text + "\r\n" : "$" + std::to_string(text.size()) + "\r\n" + text + "\r\n";
+    const std::string expected = resp3() ? std::string(",").append(text).append("\r\n")
+                                         : std::string("$")
+                                               .append(std::to_string(text.size()))
+                                               .append("\r\n")
+                                               .append(text)
+                                               .append("\r\n");
     EXPECT_EQ(Take(), expected) << s.text;
   }
 }

@@ -239,9 +239,10 @@ TEST_F(SandboxTest, RediShellPatternHasNothingToCall) {
 }
 
 TEST_F(SandboxTest, DeepNestingAndRecursionFailCleanly) {
-  const auto nested = [](const char* open, const char* close, int depth) {
+  const auto nested = [](const char* open, const char* close, int depth, const char* inner = "") {
     std::string s = "return ";
     for (int i = 0; i < depth; ++i) s += open;
+    s += inner;
     for (int i = 0; i < depth; ++i) s += close;
     return s;
   };
@@ -250,7 +251,7 @@ TEST_F(SandboxTest, DeepNestingAndRecursionFailCleanly) {
       "levels\r\n";
   EXPECT_EQ(Eval(nested("{", "}", 300)), too_deep);
   EXPECT_EQ(Eval(nested("{", "}", 100000)), too_deep);
-  EXPECT_EQ(Eval(nested("(", ")", 300).insert(7 + 300, "1")), too_deep);
+  EXPECT_EQ(Eval(nested("(", ")", 300, "1")), too_deep);
   EXPECT_EQ(Eval(nested("{", "}", 150)).substr(0, 8), "*1\r\n*1\r\n");
   EXPECT_EQ(ErrorOf("local function f(n) return f(n + 1) + 1 end return f(1)"),
             "-ERR user_script:1: stack overflow");

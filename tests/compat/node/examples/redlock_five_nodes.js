@@ -7,11 +7,18 @@
 //   export LOCKNODE_PASSWORD="$(cat "${XDG_RUNTIME_DIR:-/tmp}/locknode-redlock/password")"
 //   node tests/compat/node/examples/redlock_five_nodes.js
 //
+// Nodes that were stopped and started again moments ago are in their restart quarantine (README,
+// Restart safety): they refuse lock writes until every lock they granted before has expired. For
+// this demo the example reads each node's quarantine_remaining_ms (INFO persistence), says so and
+// waits it out before locking.
+//
 // Environment:
-//   LOCKNODE_PASSWORD       required: the nodes' requirepass
+//   LOCKNODE_PASSWORD_FILE  a file whose first line is the nodes' requirepass (the compose setup)
+//   LOCKNODE_PASSWORD       the password itself, when LOCKNODE_PASSWORD_FILE is not set
 //   LOCKNODE_REDLOCK_NODES  host:port list, comma-separated (default 127.0.0.1:7001..7005, which
 //                           is both .ci/redlock-local and conf/redlock/compose.yaml)
 // Exit status 0 when every step and check passed, 1 otherwise, 2 on a usage error.
+const fs = require('node:fs');
 const path = require('node:path');
 
 const modules = path.join(__dirname, '..', 'node_modules');
@@ -19,9 +26,19 @@ const Redis = require(path.join(modules, 'ioredis'));
 const Redlock = require(path.join(modules, 'redlock')).default;
 const { ExecutionError } = require(path.join(modules, 'redlock'));
 
-const password = process.env.LOCKNODE_PASSWORD;
+function readPassword() {
+  const file = process.env.LOCKNODE_PASSWORD_FILE;
+  if (!file) return process.env.LOCKNODE_PASSWORD;
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n')[0];
+  } catch (e) {
+    console.error(`LOCKNODE_PASSWORD_FILE: ${e.message}`);
+    process.exit(2);
+  }
+}
+const password = readPassword();
 if (!password) {
-  console.error('LOCKNODE_PASSWORD is not set (the password of the five nodes)');
+  console.error('set LOCKNODE_PASSWORD or LOCKNODE_PASSWORD_FILE (the password of the five nodes)');
   process.exit(2);
 }
 const endpoints = (process.env.LOCKNODE_REDLOCK_NODES ||
@@ -39,7 +56,8 @@ function connect(ep, pw) {
   const client = new Redis({
     host: ep.host, port: ep.port, password: pw, lazyConnect: true,
     connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: false,
-    retryStrategy: (n) => (n > 3 ? null : 100),
+    // Patient (about 10 s): containers just started by `compose up -d` may not listen yet.
+    retryStrategy: (n) => (n > 50 ? null : 200),
     enableReadyCheck: pw !== undefined,  // the ready check (INFO) itself needs AUTH
   });
   client.on('error', (e) => console.error(`  ${ep.host}:${ep.port}: ${e.message}`));
@@ -80,6 +98,16 @@ async function main() {
     let noauth = '';
     try { await anon.set('example:anon', 'x'); } catch (e) { noauth = e.message; }
     check(noauth.startsWith('NOAUTH'), `a client without the password is refused: ${noauth || '(accepted!)'}`);
+
+    // Restart quarantine: wait until no node has any left (the longest wait reported, plus a margin).
+    const infos = await Promise.all(probes.map((p) => p.info('persistence')));
+    const left = infos.map((text) => Number((/quarantine_remaining_ms:(\d+)/.exec(text) || [])[1] || 0));
+    const wait = Math.max(...left);
+    if (wait > 0) {
+      console.log(`restart quarantine: nodes restarted moments ago refuse lock writes for another ` +
+                  `${left.join('/')} ms (until the locks they granted before have expired); waiting`);
+      await new Promise((r) => setTimeout(r, wait + 200));
+    }
 
     const settings = { driftFactor: 0.01, retryCount: 3, retryDelay: 200, retryJitter: 100 };
     const redlock = new Redlock(clients, settings);
