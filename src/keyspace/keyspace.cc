@@ -302,8 +302,8 @@ void Keyspace::ForEachKey(KeyVisitor& visitor) const {
 
 std::optional<std::string_view> Keyspace::RandomKey(uint64_t random, Millis now) {
   Impl& ks = *impl_;
-  if (ks.table.empty()) return std::nullopt;
   const size_t groups = TableLayout(ks.table).groups();
+  if (ks.table.empty() || groups == 0) return std::nullopt;
   size_t g = static_cast<size_t>(random % groups);
   const auto pick = static_cast<unsigned>(random >> 32);
   // Each group is left once it has no live key, so this ends after at most `groups` moves plus
@@ -336,7 +336,8 @@ std::optional<size_t> Keyspace::MemoryUsage(std::string_view key, Millis now) {
   size_t bytes = e->AllocatedBytes();
   if (!e->is_string()) bytes += ObjectAccess::charged_bytes(*e->object());
   const size_t index_bytes = ks.table.bucket_count() * internal::kTableBytesPerSlot;
-  return bytes + (index_bytes + ks.table.size() - 1) / ks.table.size();
+  const size_t keys = ks.table.size();  // >= 1: the key was just found
+  return bytes + (index_bytes + keys - 1) / keys;
 }
 
 void Keyspace::Clear() {

@@ -38,10 +38,8 @@ enum class CasResult : uint8_t { kMissing, kOtherValue, kWrongType, kDone };
 // the call only. It must not call the keyspace.
 class KeyVisitor {
  public:
+  virtual ~KeyVisitor() = default;
   virtual void Visit(std::string_view key, Millis deadline) = 0;
-
- protected:
-  ~KeyVisitor() = default;
 };
 
 // What one Scan step did: where the next step starts (0: the scan is complete) and its work.
