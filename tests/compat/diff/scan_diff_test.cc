@@ -83,26 +83,34 @@ TEST_F(ScanDiffTest, ScanReplies) {
 }
 
 TEST_F(ScanDiffTest, KeysAndRandomKey) {
-  RunTable("keys-randomkey",
-           {
-               {"keys arity", {Cmd({"KEYS"})}},
-               {"keys arity two", {Cmd({"KEYS", "*", "x"})}},
-               {"keys empty", {Cmd({"KEYS", "*"})}},
-               {"keys one", {SetK(), Cmd({"KEYS", "*"})}},
-               {"keys question", {SetK(), Cmd({"KEYS", "?"})}},
-               {"keys miss", {SetK(), Cmd({"KEYS", "k?"})}},
-               {"keys escaped star",
-                {Cmd({"SET", "k*", "v"}), SetK(), Cmd({"KEYS", "k\\*"}), Cmd({"DEL", "k*"})}},
-               {"keys negated class", {SetK(), Cmd({"KEYS", "[^a]"})}},
-               {"keys exact", {Cmd({"SET", "lock", "v"}), Cmd({"keys", "lock"})}},
-               {"keys already expired", {Cmd({"SET", "k", "v", "PXAT", "1"}), Cmd({"KEYS", "*"})}},
-               {"keys resp3", {Hello({"HELLO", "3"}), SetK(), Cmd({"KEYS", "*"})}},
-               {"randomkey empty", {Cmd({"RANDOMKEY"})}},
-               {"randomkey one", {SetK(), Cmd({"RANDOMKEY"})}},
-               {"randomkey arity", {Cmd({"RANDOMKEY", "x"})}},
-               {"randomkey resp3 empty", {Hello({"HELLO", "3"}), Cmd({"RANDOMKEY"})}},
-               {"randomkey resp3 one", {Hello({"HELLO", "3"}), SetK(), Cmd({"randomkey"})}},
-           });
+  RunTable(
+      "keys-randomkey",
+      {
+          {"keys arity", {Cmd({"KEYS"})}},
+          {"keys arity two", {Cmd({"KEYS", "*", "x"})}},
+          {"keys empty", {Cmd({"KEYS", "*"})}},
+          {"keys one", {SetK(), Cmd({"KEYS", "*"})}},
+          {"keys question", {SetK(), Cmd({"KEYS", "?"})}},
+          {"keys miss", {SetK(), Cmd({"KEYS", "k?"})}},
+          {"keys escaped star",
+           {Cmd({"SET", "k*", "v"}), SetK(), Cmd({"KEYS", "k\\*"}), Cmd({"DEL", "k*"})}},
+          {"keys negated class", {SetK(), Cmd({"KEYS", "[^a]"})}},
+          {"keys exact", {Cmd({"SET", "lock", "v"}), Cmd({"keys", "lock"})}},
+          {"keys already expired", {Cmd({"SET", "k", "v", "PXAT", "1"}), Cmd({"KEYS", "*"})}},
+          {"keys resp3", {Hello({"HELLO", "3"}), SetK(), Cmd({"KEYS", "*"})}},
+          {"randomkey empty", {Cmd({"RANDOMKEY"})}},
+          {"randomkey one", {SetK(), Cmd({"RANDOMKEY"})}},
+          {"randomkey arity", {Cmd({"RANDOMKEY", "x"})}},
+          {"randomkey resp3 empty", {Hello({"HELLO", "3"}), Cmd({"RANDOMKEY"})}},
+          {"randomkey resp3 one", {Hello({"HELLO", "3"}), SetK(), Cmd({"randomkey"})}},
+          // Redis 7 lets scripts iterate keys too.
+          {"scan from lua", {SetK(), Cmd({"EVAL", "return redis.call('scan', '0')", "0"})}},
+          {"scan error from lua",
+           {Cmd({"EVAL", "return redis.call('scan', '0', 'count', '0')", "0"})}},
+          {"keys from lua", {SetK(), Cmd({"EVAL", "return redis.call('keys', '*')", "0"})}},
+          {"randomkey from lua", {SetK(), Cmd({"EVAL", "return redis.call('randomkey')", "0"})}},
+          {"randomkey empty from lua", {Cmd({"EVAL", "return redis.call('randomkey')", "0"})}},
+      });
 }
 
 TEST_F(ScanDiffTest, MemoryUsageAndStrlen) {
