@@ -82,6 +82,9 @@ CommandTable BuildCommandTable() {
   RegisterConnectionCommands(table);
   RegisterServerCommands(table);
   RegisterScriptCommands(table);
+  RegisterScanCommands(table);
+  RegisterMemoryCommands(table);
+  RegisterStrlenCommand(table);
   return table;
 }
 

@@ -8,6 +8,7 @@
 #include "locknode/keyspace/timing_wheel.h"
 
 #include "keyspace/entry_internal.h"
+#include "keyspace/table_layout.h"
 
 namespace locknode::keyspace {
 
@@ -18,6 +19,7 @@ using internal::KeyEq;
 using internal::KeyHash;
 using internal::ObjectAccess;
 using internal::Table;
+using internal::TableLayout;
 
 struct Keyspace::Impl {
   Impl(Millis now, uint64_t* expired)
@@ -291,6 +293,64 @@ size_t Keyspace::ExpireDue(Millis now, size_t budget) {
 std::optional<Millis> Keyspace::NextDeadline() const { return impl_->wheel.NextDeadline(); }
 
 bool Keyspace::TakeEarliestMoved() { return std::exchange(impl_->earliest_moved, false); }
+
+ScanResult Keyspace::Scan(uint64_t cursor, size_t count, size_t max_groups,
+                          KeyVisitor& visitor) const {
+  const Impl& ks = *impl_;
+  const internal::ScanProgress p = internal::ScanStep(ks.table, ks.table.hash_function(), cursor,
+                                                      count, max_groups, [&](const EntryRef& r) {
+                                                        const Entry* e = ks.Get(r.h);
+                                                        visitor.Visit(e->key(), e->deadline());
+                                                      });
+  return ScanResult{p.next_cursor, p.home_groups, p.groups_examined};
+}
+
+void Keyspace::ForEachKey(KeyVisitor& visitor) const {
+  for (const EntryRef& r : impl_->table) {
+    const Entry* e = impl_->Get(r.h);
+    visitor.Visit(e->key(), e->deadline());
+  }
+}
+
+std::optional<std::string_view> Keyspace::RandomKey(uint64_t random, Millis now) {
+  Impl& ks = *impl_;
+  const size_t groups = TableLayout(ks.table).groups();
+  if (ks.table.empty() || groups == 0) return std::nullopt;
+  size_t g = static_cast<size_t>(random % groups);
+  const auto pick = static_cast<unsigned>(random >> 32);
+  // Each group is left once it has no live key, so this ends after at most `groups` moves plus
+  // one deletion per expired key met (a deletion never moves other elements).
+  for (size_t moves = 0; moves <= groups;) {
+    const TableLayout layout(ks.table);  // re-read: a deletion below changes the group's bits
+    unsigned bits = layout.Occupied(g);
+    if (bits == 0) {
+      g = (g + 1) % groups;
+      ++moves;
+      continue;
+    }
+    // The (pick mod occupied)-th occupied slot of the group.
+    for (unsigned skip = pick % static_cast<unsigned>(__builtin_popcount(bits)); skip > 0; --skip) {
+      bits &= bits - 1;
+    }
+    const Entry* e = ks.Get(layout.Slot(g, static_cast<unsigned>(__builtin_ctz(bits))).h);
+    if (now <= e->deadline()) return e->key();
+    ks.Lookup(e->key(), now);  // expired: deleted and counted as Redis dbRandomKey does
+    if (ks.table.empty()) return std::nullopt;
+  }
+  return std::nullopt;  // unreachable while a key is stored: some group holds it
+}
+
+std::optional<size_t> Keyspace::MemoryUsage(std::string_view key, Millis now) {
+  Impl& ks = *impl_;
+  auto it = ks.Lookup(key, now);
+  if (it == ks.table.end()) return std::nullopt;
+  const Entry* e = ks.Get(it->h);
+  size_t bytes = e->AllocatedBytes();
+  if (!e->is_string()) bytes += ObjectAccess::charged_bytes(*e->object());
+  const size_t index_bytes = ks.table.bucket_count() * internal::kTableBytesPerSlot;
+  const size_t keys = ks.table.size();  // >= 1: the key was just found
+  return bytes + (index_bytes + keys - 1) / keys;
+}
 
 void Keyspace::Clear() {
   impl_->wheel.Clear();

@@ -14,5 +14,8 @@ void RegisterConnectionCommands(
 void RegisterServerCommands(
     CommandTable& table);  // INFO CONFIG COMMAND DBSIZE FLUSH* TIME SHUTDOWN
 void RegisterScriptCommands(CommandTable& table);  // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
+void RegisterScanCommands(CommandTable& table);    // SCAN KEYS RANDOMKEY
+void RegisterMemoryCommands(CommandTable& table);  // MEMORY USAGE|HELP
+void RegisterStrlenCommand(CommandTable& table);   // STRLEN
 
 }  // namespace locknode::command

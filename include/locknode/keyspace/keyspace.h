@@ -56,6 +56,21 @@ class KeyObserver {
   ~KeyObserver() = default;
 };
 
+// Receives the keys of Keyspace::Scan and ForEachKey: the key's bytes and deadline, valid during
+// the call only. It must not call the keyspace.
+class KeyVisitor {
+ public:
+  virtual ~KeyVisitor() = default;
+  virtual void Visit(std::string_view key, Millis deadline) = 0;
+};
+
+// What one Scan step did: where the next step starts (0: the scan is complete) and its work.
+struct ScanResult {
+  uint64_t cursor = 0;
+  size_t home_groups = 0;      // index groups (15 slots each) whose keys were visited
+  size_t groups_examined = 0;  // groups read, the probe sequences of overflowed groups included
+};
+
 enum class SetCond : uint8_t { kAlways, kIfAbsent /*NX*/, kIfPresent /*XX*/ };
 enum class TtlMode : uint8_t { kClear /*plain SET*/, kKeep /*KEEPTTL*/, kAt /*deadline given*/ };
 
@@ -134,6 +149,35 @@ class Keyspace {
   // The one observer of changes (the Shard's fan-out), or null. With none, a change costs one
   // branch: the lock path stays what it was.
   void set_observer(KeyObserver* observer);
+  // One step of SCAN (Redis scanGenericCommand on the main dict). Visits every stored key,
+  // expired ones included (the caller expires them lazily, as Redis filters them), whose 64-bit
+  // hash lies in [cursor, result.cursor), or [cursor, 2^64) when result.cursor is 0. Stops after
+  // `count` keys or `max_groups` index groups (at least one), whichever comes first.
+  //
+  // Guarantee: a full scan (cursor 0, then each returned cursor until 0 comes back) visits every
+  // key present throughout it, whatever happened to the index between steps (growth,
+  // shrinking, rehashing in place), and visits no key twice unless it was deleted and re-added.
+  // Why: a key's hash never changes (fixed seed); the cursors of one scan strictly increase and
+  // the steps' ranges [c_i, c_i+1) partition [0, 2^64); the index places a key in the group
+  // named by the top bits of its hash or along that group's probe sequence, so a step that walks
+  // home groups G..G' of the index as it is at that moment finds exactly the keys hashed into
+  // [G, G'+1) at that size (table_layout.h has the probing argument). A cursor is therefore a
+  // position in hash order, meaningful at every index size (unlike Redis's reverse-binary cursor,
+  // which needs chained buckets). Const: never expires or moves anything. O(keys visited +
+  // groups walked); on a sparse index the group cap bounds it.
+  ScanResult Scan(uint64_t cursor, size_t count, size_t max_groups, KeyVisitor& visitor) const;
+  // Every stored key, expired ones included (KEYS filters them without deleting, as Redis).
+  // O(size + index slots).
+  void ForEachKey(KeyVisitor& visitor) const;
+  // A live key picked with `random` (RANDOMKEY), or nullopt when none is live. Expired keys met
+  // on the way are deleted (Redis dbRandomKey). A random index group, then a random occupied
+  // slot of it; empty groups are skipped forward, so O(index groups + expired keys deleted) at
+  // worst and O(1) expected on an index that is not sparse. The view is valid until the next
+  // non-const call.
+  std::optional<std::string_view> RandomKey(uint64_t random, Millis now);
+  // Bytes a live key costs (MEMORY USAGE): its entry block (and out-of-line body), its object,
+  // and its share of the index (index bytes / keys, rounded up). nullopt for a missing key.
+  std::optional<size_t> MemoryUsage(std::string_view key, Millis now);
 
   // Deletes every key (FLUSHALL); not counted in expired_total. O(size).
   void Clear();
