@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "locknode/base/strings.h"
@@ -68,7 +69,12 @@ std::vector<std::string> AclCategories(const CommandSpec& spec) {
   if (spec.group == "generic") {
     out.emplace_back("@keyspace");
   } else if (spec.group != "server") {
-    out.push_back("@" + std::string(spec.group));
+    // The group "sorted-set" is the category "@sortedset".
+    std::string category = "@";
+    for (const char c : spec.group) {
+      if (c != '-') category += c;
+    }
+    out.push_back(std::move(category));
   }
   return out;
 }

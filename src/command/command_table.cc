@@ -82,6 +82,9 @@ CommandTable BuildCommandTable() {
   RegisterConnectionCommands(table);
   RegisterServerCommands(table);
   RegisterScriptCommands(table);
+  RegisterZSetCommands(table);
+  RegisterListCommands(table);
+  RegisterSetCommands(table);
   return table;
 }
 

@@ -14,5 +14,8 @@ void RegisterConnectionCommands(
 void RegisterServerCommands(
     CommandTable& table);  // INFO CONFIG COMMAND DBSIZE FLUSH* TIME SHUTDOWN
 void RegisterScriptCommands(CommandTable& table);  // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
+void RegisterZSetCommands(CommandTable& table);    // ZADD ZRANGE ZREM ZPOP* ... (sorted sets)
+void RegisterListCommands(CommandTable& table);    // LPUSH RPUSH LPOP LRANGE LMOVE ... (lists)
+void RegisterSetCommands(CommandTable& table);     // SADD SREM SMEMBERS SINTER ... (sets)
 
 }  // namespace locknode::command
