@@ -22,14 +22,24 @@ struct CParse {
 };
 
 CParse CStrtod(std::string_view arg) {
-  const std::string copy(arg);
+  // Scores are short: a stack copy, and the heap only for a long argument.
+  char small[64];
+  std::string large;
+  const char* text = small;
+  if (arg.size() < sizeof(small)) {
+    std::memcpy(small, arg.data(), arg.size());
+    small[arg.size()] = '\0';
+  } else {
+    large.assign(arg);
+    text = large.c_str();
+  }
   CParse parse;
   char* end = nullptr;
   errno = 0;
-  parse.value = std::strtod(copy.c_str(), &end);
+  parse.value = std::strtod(text, &end);
   parse.range_error = errno == ERANGE;
-  parse.consumed = static_cast<size_t>(end - copy.c_str());
-  parse.c_length = std::strlen(copy.c_str());
+  parse.consumed = static_cast<size_t>(end - text);
+  parse.c_length = std::strlen(text);
   return parse;
 }
 

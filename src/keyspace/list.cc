@@ -12,8 +12,11 @@ constexpr size_t kShortString = 15;  // libstdc++'s in-object capacity
 
 }  // namespace
 
+// By size, not capacity: the deque move-assigns elements into one another when it inserts or
+// erases in the middle, and a moved-into string may keep its old buffer, so capacities change
+// behind the list's back while sizes do not.
 size_t List::HeapBytes(const std::string& s) {
-  return s.capacity() > kShortString ? s.capacity() + 1 : 0;
+  return s.size() > kShortString ? s.size() + 1 : 0;
 }
 
 size_t List::AllocatedBytes() const {
