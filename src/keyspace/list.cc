@@ -15,9 +15,7 @@ constexpr size_t kShortString = 15;  // libstdc++'s in-object capacity
 // By size, not capacity: the deque move-assigns elements into one another when it inserts or
 // erases in the middle, and a moved-into string may keep its old buffer, so capacities change
 // behind the list's back while sizes do not.
-size_t List::HeapBytes(const std::string& s) {
-  return s.size() > kShortString ? s.size() + 1 : 0;
-}
+size_t List::HeapBytes(const std::string& s) { return s.size() > kShortString ? s.size() + 1 : 0; }
 
 size_t List::AllocatedBytes() const {
   const size_t blocks = items_.size() / kPerBlock + 1;
