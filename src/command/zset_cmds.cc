@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,13 +99,22 @@ void ZAddGeneric(CommandContext& ctx, ArgList args, bool zincrby) {
   if (f.incr && elements > 2) {
     return ctx.reply.Error("ERR INCR option supports a single increment-element pair");
   }
-  std::vector<double> scores;
-  scores.reserve(elements / 2);
+  // Every score parses before anything is added (all or nothing); the usual single pair (the
+  // semaphore scripts' ZADD) needs no heap.
+  double one_score = 0;
+  std::vector<double> many;
+  if (elements > 2) many.reserve(elements / 2);
   for (size_t i = at; i < args.size(); i += 2) {
     const auto score = ParseScore(args[i]);
     if (!score) return ctx.reply.Error(kErrNotFloat);
-    scores.push_back(*score);
+    if (elements > 2) {
+      many.push_back(*score);
+    } else {
+      one_score = *score;
+    }
   }
+  const std::span<const double> scores =
+      elements > 2 ? std::span<const double>(many) : std::span<const double>(&one_score, 1);
   const std::string_view key = args[1];
   const auto found = LookupTyped(ctx, key, ValueKind::kZSet, false);
   if (found.match == Match::kWrongType) return;

@@ -28,8 +28,8 @@ enum class RangeType : uint8_t { kAuto, kRank, kScore, kLex };
 enum class Direction : uint8_t { kAuto, kForward, kReverse };
 
 struct RangeOptions {
-  RangeType type;
-  Direction dir;
+  RangeType type = RangeType::kAuto;
+  Direction dir = Direction::kAuto;
   bool withscores = false;
   int64_t offset = 0;
   int64_t limit = -1;
