@@ -69,8 +69,12 @@ std::vector<std::string> AclCategories(const CommandSpec& spec) {
   if (spec.group == "generic") {
     out.emplace_back("@keyspace");
   } else if (spec.group != "server") {
-    std::string category(1, '@');  // not "@" + string: GCC 12's -Wrestrict false positive
-    category.append(spec.group);
+    // The group "sorted-set" is the category "@sortedset". Built by append, not "@" + string:
+    // GCC 12's -Wrestrict false positive.
+    std::string category(1, '@');
+    for (const char c : spec.group) {
+      if (c != '-') category += c;
+    }
     out.push_back(std::move(category));
   }
   return out;

@@ -85,6 +85,9 @@ CommandTable BuildCommandTable() {
   RegisterScanCommands(table);
   RegisterMemoryCommands(table);
   RegisterStrlenCommand(table);
+  RegisterZSetCommands(table);
+  RegisterListCommands(table);
+  RegisterSetCommands(table);
   return table;
 }
 

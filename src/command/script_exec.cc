@@ -14,9 +14,12 @@ namespace locknode::command {
 void UndoLog::Save(keyspace::Keyspace& ks, std::string_view key, Millis now) {
   std::string owned(key);
   if (saved_.contains(owned)) return;
-  Saved saved{false, {}, kNoDeadline};
+  Saved saved{false, {}, nullptr, kNoDeadline};
   if (const auto entry = ks.Find(key, now)) {
-    saved = Saved{true, std::string(entry->value), entry->deadline};
+    // A collection is copied whole before the script's first write to it (one copy per key
+    // per script), so an aborted script leaves it exactly as it was.
+    saved = Saved{true, std::string(entry->value),
+                  entry->object != nullptr ? entry->object->Clone() : nullptr, entry->deadline};
   }
   saved_.emplace(std::move(owned), std::move(saved));
 }
@@ -24,9 +27,14 @@ void UndoLog::Save(keyspace::Keyspace& ks, std::string_view key, Millis now) {
 // Each key is restored to its state before the script's first write, so the order of the
 // restores does not matter.
 void UndoLog::Rollback(keyspace::Keyspace& ks, Millis now) {
-  for (const auto& [key, saved] : saved_) {
+  for (auto& [key, saved] : saved_) {
+    const auto ttl =
+        saved.deadline == kNoDeadline ? keyspace::TtlMode::kClear : keyspace::TtlMode::kAt;
     if (!saved.existed) {
       ks.Erase(key, now);
+    } else if (saved.object != nullptr) {
+      ks.SetObject(key, std::move(saved.object), keyspace::SetCond::kAlways, ttl, saved.deadline,
+                   now);
     } else if (saved.deadline == kNoDeadline) {
       ks.Set(key, saved.value, keyspace::SetCond::kAlways, keyspace::TtlMode::kClear, 0, now);
     } else {

@@ -3,6 +3,7 @@
 // Private to the command module: how EVAL runs a script against the shard (the CommandInvoker
 // behind redis.call, the per-script undo log, the native fast path).
 
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,7 +31,8 @@ class UndoLog {
  private:
   struct Saved {
     bool existed;
-    std::string value;
+    std::string value;                         // a string's value
+    std::unique_ptr<keyspace::Object> object;  // a copy of any other kind (Object::Clone)
     Millis deadline;
   };
   std::unordered_map<std::string, Saved> saved_;
@@ -45,6 +47,7 @@ class ScriptInvoker final : public script::CommandInvoker {
       : shard_(shard), now_(now), wall_us_(wall_us), read_only_(read_only), undo_(undo) {}
 
   void Call(std::span<const std::string_view> args, protocol::ReplySink& sink) override;
+  void SetProtocol(int resp) override { client_.resp_version = resp; }
 
  private:
   Shard& shard_;

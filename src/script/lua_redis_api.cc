@@ -81,6 +81,7 @@ CallOutcome DoRedisCall(EngineCore& core, lua_State* lua) {
   }
   core.enforce = false;
   core.call_sink.Begin(core.resp);
+  core.invoker->SetProtocol(core.resp);
   core.invoker->Call(core.call_args, core.call_sink);
   const bool is_error = core.call_sink.Finish();
   core.enforce = true;

@@ -33,6 +33,9 @@ WORKLOADS = {
     "memory": "--mode memory --clients 50 --keys {fill_keys} --px 600000",
     "expiry": "--mode expiry --clients 50 --keys {fill_keys} --px 2000",
     "idle": "--mode idle --idle-conns {idle_conns}",
+    # redis-semaphore's Semaphore (sorted set): acquire script + ZREM, limit 10, 50 clients.
+    "semaphore": "--mode semaphore --clients 50 --px 30000",
+    "semaphore_memory": "--mode semaphore_memory --clients 50 --keys {sem_holders} --px 600000",
 }
 
 # (workload, metric, label, target ratio locknode/redis, "ge" (>= target) or "le"); None: info.
@@ -54,6 +57,9 @@ METRICS = [
     ("expiry", "expiry_cpu_net_s", "expiry server CPU s", 0.5, "le"),
     ("expiry", "reclaim_server_cpu_s", "  of which after fill", None, None),
     ("idle", "bytes_per_conn", "bytes per idle conn", 1.0, "le"),
+    ("semaphore", "server_cpu_us_per_op", "semaphore server CPU us/cycle", 0.7, "le"),
+    ("semaphore", "ops_per_sec", "  semaphore cycles/s", None, None),
+    ("semaphore_memory", "bytes_per_semaphore", "bytes per 10-holder semaphore", 1.0, "le"),
     ("idle", "p99_us", "PING p99 us w/ idle", None, None),
 ]
 
@@ -205,6 +211,8 @@ def main():
     ap.add_argument("--fill-keys", type=int, default=1000000, help="locks for memory and expiry")
     ap.add_argument("--held-keys", type=int, default=500000, help="prefilled held keys (release)")
     ap.add_argument("--idle-conns", type=int, default=10000)
+    ap.add_argument("--semaphores", type=int, default=50000,
+                    help="10-holder semaphores for semaphore_memory")
     ap.add_argument("--only", default="", help="comma-separated subset of: " + ",".join(WORKLOADS))
     ap.add_argument("--json", default="", help="output file (default <build>/side_by_side.json)")
     ap.add_argument("--micro", action="store_true", help="also run the Google Benchmark binaries")
@@ -236,7 +244,7 @@ def main():
 
     names = [w for w in WORKLOADS if not a.only or w in a.only.split(",")]
     params = {"held_keys": a.held_keys, "rate": a.rate, "fill_keys": a.fill_keys,
-              "idle_conns": a.idle_conns}
+              "idle_conns": a.idle_conns, "sem_holders": a.semaphores * 10}
     common = ["--seconds", str(a.seconds), "--warmup", str(a.warmup)]
     info = machine_info()
     started = datetime.datetime.now(datetime.timezone.utc)

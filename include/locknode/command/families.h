@@ -17,5 +17,8 @@ void RegisterScriptCommands(CommandTable& table);  // EVAL EVALSHA EVAL_RO EVALS
 void RegisterScanCommands(CommandTable& table);    // SCAN KEYS RANDOMKEY
 void RegisterMemoryCommands(CommandTable& table);  // MEMORY USAGE|HELP
 void RegisterStrlenCommand(CommandTable& table);   // STRLEN
+void RegisterZSetCommands(CommandTable& table);    // ZADD ZRANGE ZREM ZPOP* ... (sorted sets)
+void RegisterListCommands(CommandTable& table);    // LPUSH RPUSH LPOP LRANGE LMOVE ... (lists)
+void RegisterSetCommands(CommandTable& table);     // SADD SREM SMEMBERS SINTER ... (sets)
 
 }  // namespace locknode::command

@@ -26,6 +26,10 @@ class CommandInvoker {
  public:
   virtual ~CommandInvoker() = default;
   virtual void Call(std::span<const std::string_view> args, protocol::ReplySink& sink) = 0;
+  // The script client's protocol before each Call: 2, or 3 after redis.setresp(3). Commands
+  // whose reply shape depends on it (ZRANGE WITHSCORES pairs, ZPOP with a count) read it from
+  // their client, as Redis's run on the Lua client's c->resp.
+  virtual void SetProtocol(int /*resp*/) {}
 };
 
 inline constexpr std::string_view kErrScriptUnknownCommand =

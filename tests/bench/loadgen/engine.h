@@ -5,6 +5,7 @@
 // and timed. Header-only: one translation unit (loadgen.cc) uses it.
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cinttypes>
 #include <cstdint>
 #include <cstdio>
@@ -27,7 +28,9 @@ namespace locknode::loadgen {
 
 constexpr int kFillDepth = 64;  // pipeline depth of every fill (untimed setup, memory, expiry)
 
-enum class Mode { kAcquire, kContended, kRelease, kCycle, kLatency, kFill };
+// kSemaphore: redis-semaphore's acquire script on one key (limit 10), then ZREM (its release);
+// a refused acquire is retried at once. kSemFill: 10 holders on each of `total` / 10 keys.
+enum class Mode { kAcquire, kContended, kRelease, kCycle, kLatency, kFill, kSemaphore, kSemFill };
 
 struct Conn {
   int fd = -1;
@@ -94,7 +97,7 @@ class Engine {
 
   // Closed loop: keeps `pipeline` requests in flight per connection until `until_ns`.
   void RunFor(int64_t warmup_end_ns, int64_t until_ns, const std::function<void()>& on_measure) {
-    const int depth = mode_ == Mode::kCycle ? 1 : o_.pipeline;
+    const int depth = mode_ == Mode::kCycle || mode_ == Mode::kSemaphore ? 1 : o_.pipeline;
     for (Conn& c : conns_) {
       for (int k = 0; k < depth; ++k) Issue(c, NowNs());
       Flush(c);
@@ -115,8 +118,8 @@ class Engine {
   }
 
   // Fill mode: `total` keys prefix<i>, `pipeline` deep per connection; returns when all replied.
-  void Fill(int64_t total) {
-    mode_ = Mode::kFill;
+  void Fill(int64_t total, Mode fill_mode = Mode::kFill) {
+    mode_ = fill_mode;
     fill_total_ = total;
     measuring = true;
     for (Conn& c : conns_) {
@@ -179,6 +182,11 @@ class Engine {
   }
 
  private:
+  static int64_t WallMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
   std::string Key(std::string_view prefix, uint64_t n) {
     std::string k(prefix);
     k += std::to_string(n);
@@ -213,6 +221,21 @@ class Engine {
         } else {
           AppendCommand(c.out, {"EVALSHA", sha_, "1", c.key, c.token});
         }
+        break;
+      case Mode::kSemaphore:
+        if (c.phase == 0) {
+          AppendCommand(c.out, {"EVALSHA", sha_, "1", "semaphore:bench", "10", c.token, px_,
+                                std::to_string(WallMs())});
+        } else {
+          AppendCommand(c.out, {"ZREM", "semaphore:bench", c.token});
+        }
+        break;
+      case Mode::kSemFill:
+        AppendCommand(
+            c.out, {"EVALSHA", sha_, "1", Key("semaphore:", static_cast<uint64_t>(fill_next_ / 10)),
+                    "10", Token(static_cast<uint64_t>(fill_next_ % 10) + 1), fill_px_,
+                    std::to_string(WallMs())});
+        ++fill_next_;
         break;
       case Mode::kFill:
         fill_last_send_ns_ = stamp;
@@ -384,6 +407,15 @@ class Engine {
         }
         Issue(c, now);
         break;
+      case Mode::kSemaphore:
+        if (c.phase == 0) {
+          if (r.kind == Kind::kInt && r.integer == 1) c.phase = 1;
+        } else {
+          if (measuring) ++c_.cycles;
+          c.phase = 0;
+        }
+        Issue(c, now);
+        break;
       case Mode::kLatency:
         if (c.due_ns <= now) {  // late: the next request was already due
           Issue(c, c.due_ns);
@@ -391,6 +423,7 @@ class Engine {
         }
         break;
       case Mode::kFill:
+      case Mode::kSemFill:
         if (fill_next_ < fill_total_) Issue(c, now);
         break;
     }

@@ -11,8 +11,8 @@
 //                    [--seconds 3] [--warmup 0.5] [--keys 1000000] [--px 30000] [--rate 20000]
 //                    [--sha SHA] [--idle-conns 10000]
 //
-// Modes: acquire, contended, release, cycle, latency (throughput / latency);
-//        memory, expiry, idle (resource measurements). See Usage() below.
+// Modes: acquire, contended, release, cycle, latency, semaphore (throughput / latency);
+//        memory, expiry, idle, semaphore_memory (resource measurements). See Usage() below.
 //
 // Files: options.* (command line), util.* (clocks, /proc, RESP, blocking calls, JSON),
 // engine.h (the epoll engine), this file (the modes and main).
@@ -37,9 +37,29 @@ namespace {
 constexpr std::string_view kReleaseScript =
     script::testdata::FindCompatScript("redispy_release")->body;
 
-std::string LoadReleaseScript(int port) {
+// npm redis-semaphore 5.8.0's Semaphore acquire script (lib/semaphore/acquire/lua.js), byte for
+// byte: drop holders older than lockTimeout, admit if fewer than `limit`, refresh the key's TTL.
+constexpr std::string_view kSemaphoreAcquireScript = R"(
+  local key = KEYS[1]
+  local limit = tonumber(ARGV[1])
+  local identifier = ARGV[2]
+  local lockTimeout = tonumber(ARGV[3])
+  local now = tonumber(ARGV[4])
+  local expiredTimestamp = now - lockTimeout
+
+  redis.call('zremrangebyscore', key, '-inf', expiredTimestamp)
+
+  if redis.call('zcard', key) < limit then
+    redis.call('zadd', key, now, identifier)
+    redis.call('pexpire', key, lockTimeout)
+    return 1
+  else
+    return 0
+  end)";
+
+std::string LoadScript(int port, std::string_view body) {
   const int fd = Connect(port);
-  OwnedReply r = Sync(fd, {"SCRIPT", "LOAD", kReleaseScript});
+  OwnedReply r = Sync(fd, {"SCRIPT", "LOAD", body});
   close(fd);
   if (r.kind != Kind::kBulk) {
     std::fprintf(stderr, "loadgen: SCRIPT LOAD failed: %s\n", r.text.c_str());
@@ -56,7 +76,8 @@ int64_t DbSize(int fd) { return Sync(fd, {"DBSIZE"}).integer; }
 int RunThroughput(const Options& o, Mode mode) {
   Engine e(o, mode);
   e.px_ = std::to_string(o.px);
-  if (mode == Mode::kRelease || mode == Mode::kCycle) e.set_sha(LoadReleaseScript(o.port));
+  if (mode == Mode::kRelease || mode == Mode::kCycle) e.set_sha(LoadScript(o.port, kReleaseScript));
+  if (mode == Mode::kSemaphore) e.set_sha(LoadScript(o.port, kSemaphoreAcquireScript));
   e.Open(o.clients);
   Json j;
   if (mode == Mode::kRelease) {
@@ -90,10 +111,14 @@ int RunThroughput(const Options& o, Mode mode) {
   const double gen = SelfCpuSeconds() - gen0;
   e.CloseAll();
   const Counters& c = e.counters();
-  const int64_t ops = mode == Mode::kCycle ? c.cycles : c.replies;
+  // A cycle (acquire then release) is the op of cycle and semaphore; refused semaphore acquires
+  // (the full semaphore polled again) are replies but not ops.
+  const int64_t ops = mode == Mode::kCycle || mode == Mode::kSemaphore ? c.cycles : c.replies;
   j.Str("mode", o.mode);
   j.Int("clients", o.clients);
-  j.Int("pipeline", mode == Mode::kCycle || mode == Mode::kLatency ? 1 : o.pipeline);
+  j.Int("pipeline", mode == Mode::kCycle || mode == Mode::kLatency || mode == Mode::kSemaphore
+                        ? 1
+                        : o.pipeline);
   j.Num("seconds", wall);
   j.Int("ops", ops);
   j.Num("ops_per_sec", static_cast<double>(ops) / wall);
@@ -182,6 +207,37 @@ int RunMemoryOrExpiry(const Options& o, bool expiry) {
   return 0;
 }
 
+// `keys` / 10 semaphores of 10 holders each (redis-semaphore's acquire script, lockTimeout px):
+// the server's RSS growth per semaphore.
+int RunSemaphoreMemory(const Options& o) {
+  const int ctl = Connect(o.port);
+  Engine e(o, Mode::kSemFill);
+  e.set_sha(LoadScript(o.port, kSemaphoreAcquireScript));
+  e.Open(o.clients);
+  e.set_fill("semaphore:", "", o.px);
+  DbSize(ctl);
+  SleepMs(200);
+  const int64_t rss0 = ProcRssBytes(o.pid);
+  const int64_t holders = o.keys / 10 * 10;
+  e.Fill(holders, Mode::kSemFill);
+  e.CloseAll();
+  SleepMs(300);
+  const int64_t rss1 = ProcRssBytes(o.pid);
+  const int64_t n = DbSize(ctl);
+  close(ctl);
+  Json j;
+  j.Str("mode", o.mode);
+  j.Int("semaphores", holders / 10);
+  j.Int("dbsize", n);
+  j.Int("int1", e.counters().one);
+  j.Int("rss_before", rss0);
+  j.Int("rss_after", rss1);
+  j.Num("bytes_per_semaphore",
+        static_cast<double>(rss1 - rss0) / static_cast<double>(holders / 10));
+  std::printf("%s\n", j.str().c_str());
+  return e.counters().one == holders && n == holders / 10 ? 0 : 1;
+}
+
 // Serial PINGs on one connection for `seconds`; returns latencies in ns.
 std::vector<int64_t> PingLoop(int fd, double seconds) {
   std::vector<int64_t> lat;
@@ -248,15 +304,15 @@ int RunIdle(const Options& o) {
 int main(int argc, char** argv) {
   using namespace locknode::loadgen;  // NOLINT(google-build-using-namespace): main only
   const Options o = ParseOptions(argc, argv);
-  static const std::map<std::string, Mode> kThroughput = {{"acquire", Mode::kAcquire},
-                                                          {"contended", Mode::kContended},
-                                                          {"release", Mode::kRelease},
-                                                          {"cycle", Mode::kCycle},
-                                                          {"latency", Mode::kLatency}};
+  static const std::map<std::string, Mode> kThroughput = {
+      {"acquire", Mode::kAcquire}, {"contended", Mode::kContended},
+      {"release", Mode::kRelease}, {"cycle", Mode::kCycle},
+      {"latency", Mode::kLatency}, {"semaphore", Mode::kSemaphore}};
   if (auto it = kThroughput.find(o.mode); it != kThroughput.end())
     return RunThroughput(o, it->second);
   if (o.mode == "memory") return RunMemoryOrExpiry(o, false);
   if (o.mode == "expiry") return RunMemoryOrExpiry(o, true);
   if (o.mode == "idle") return RunIdle(o);
+  if (o.mode == "semaphore_memory") return RunSemaphoreMemory(o);
   Usage();
 }

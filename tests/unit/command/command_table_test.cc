@@ -26,7 +26,11 @@ TEST(CommandTableTest, FindReturnsTheRowForEveryNameThroughTheCache) {
       const CommandSpec* found = table.Find(name);
       ASSERT_NE(found, nullptr) << name;
       EXPECT_EQ(found->name, spec.name);
-      EXPECT_EQ(table.Find(name + "x"), nullptr);
+      // A longer name is never taken for this one (it may be a command itself: LPUSH, LPUSHX).
+      const CommandSpec* longer = table.Find(name + "x");
+      if (longer != nullptr) {
+        EXPECT_EQ(longer->name, std::string(spec.name) + "x");
+      }
     }
     for (auto it = table.all().rbegin(); it != table.all().rend(); ++it) {
       EXPECT_EQ(table.Find(Upper(it->name))->name, it->name);
