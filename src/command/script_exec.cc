@@ -14,9 +14,16 @@ namespace locknode::command {
 void UndoLog::Save(keyspace::Keyspace& ks, std::string_view key, Millis now) {
   std::string owned(key);
   if (saved_.contains(owned)) return;
-  Saved saved{false, {}, kNoDeadline};
+  Saved saved;
   if (const auto entry = ks.Find(key, now)) {
-    saved = Saved{true, std::string(entry->value), entry->deadline};
+    saved.existed = true;
+    saved.kind = entry->kind;
+    saved.deadline = entry->deadline;
+    if (entry->object != nullptr) {
+      saved.object = entry->object->Clone();
+    } else {
+      saved.value = std::string(entry->value);
+    }
   }
   saved_.emplace(std::move(owned), std::move(saved));
 }
@@ -24,14 +31,20 @@ void UndoLog::Save(keyspace::Keyspace& ks, std::string_view key, Millis now) {
 // Each key is restored to its state before the script's first write, so the order of the
 // restores does not matter.
 void UndoLog::Rollback(keyspace::Keyspace& ks, Millis now) {
-  for (const auto& [key, saved] : saved_) {
+  for (auto& [key, saved] : saved_) {
     if (!saved.existed) {
       ks.Erase(key, now);
-    } else if (saved.deadline == kNoDeadline) {
-      ks.Set(key, saved.value, keyspace::SetCond::kAlways, keyspace::TtlMode::kClear, 0, now);
+      continue;
+    }
+    const auto ttl =
+        saved.deadline == kNoDeadline ? keyspace::TtlMode::kClear : keyspace::TtlMode::kAt;
+    const auto always = keyspace::SetCond::kAlways;
+    if (saved.object != nullptr) {
+      ks.SetObject(key, std::move(saved.object), always, ttl, saved.deadline, now);
+    } else if (saved.kind != keyspace::ValueKind::kString) {
+      ks.SetCompact(key, saved.kind, saved.value, always, ttl, saved.deadline, now);
     } else {
-      ks.Set(key, saved.value, keyspace::SetCond::kAlways, keyspace::TtlMode::kAt, saved.deadline,
-             now);
+      ks.Set(key, saved.value, always, ttl, saved.deadline, now);
     }
   }
   saved_.clear();

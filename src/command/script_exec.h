@@ -3,6 +3,7 @@
 // Private to the command module: how EVAL runs a script against the shard (the CommandInvoker
 // behind redis.call, the per-script undo log, the native fast path).
 
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,10 +29,14 @@ class UndoLog {
   size_t size() const { return saved_.size(); }
 
  private:
+  // A key as it was: a string or compact value's bytes, or a deep copy of its object (a hash
+  // table changed in place must come back as it was, not as the script left it).
   struct Saved {
-    bool existed;
+    bool existed = false;
+    keyspace::ValueKind kind = keyspace::ValueKind::kString;
     std::string value;
-    Millis deadline;
+    std::unique_ptr<keyspace::Object> object;
+    Millis deadline = kNoDeadline;
   };
   std::unordered_map<std::string, Saved> saved_;
 };

@@ -38,6 +38,8 @@ LifetimeEffect ResolveLifetime(const CommandSpec& cmd, ArgList args, Millis now,
       return {Kind::kRemoves};
     case Lifetime::kNoTtl:
       return {Kind::kNoTtl};
+    case Lifetime::kKeepTtl:
+      return {Kind::kKeepTtl};
     case Lifetime::kSetOptions:
       return FromSetOptions(args, at, now, wall_ms);
     case Lifetime::kMillis:
@@ -70,7 +72,8 @@ namespace {
     case Kind::kDeadline:
       return lease.AdmitDeadline(effect.deadline, now, cmd.name, reply);
     case Kind::kKeepTtl:
-      // KEEPTTL counts as no TTL unless the key has one (its deadline was admitted when set).
+      // KEEPTTL (and a hash write) counts as no TTL unless the key has one (its deadline was
+      // admitted when set).
       if (const auto old = shard.keyspace().Find(args[static_cast<size_t>(cmd.first_key)], now);
           old && old->deadline != kNoDeadline) {
         return true;

@@ -55,6 +55,7 @@ enum class Lifetime : uint8_t {
   kNone,         // not a write
   kRemoves,      // can only delete keys (DEL, FLUSHALL): allowed during the restart quarantine
   kNoTtl,        // leaves keys without a TTL (SETNX, MSET, PERSIST): refused by require-ttl
+  kKeepTtl,      // writes into a key and keeps its TTL; a new key has none (HSET, HINCRBY)
   kSetOptions,   // SET's [EX|PX|EXAT|PXAT|KEEPTTL] options, from args[ttl_arg] on
   kSeconds,      // args[ttl_arg] is a TTL in seconds (SETEX, EXPIRE)
   kMillis,       // ... in milliseconds (PSETEX, PEXPIRE)

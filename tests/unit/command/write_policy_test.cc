@@ -89,6 +89,14 @@ std::vector<std::vector<std::string>> Invocations(const WriteRow& row, Millis tt
       return {with_ttl(std::to_string(wall_ms + ttl_ms))};
     case Lifetime::kUnixSeconds:
       return {with_ttl(std::to_string((wall_ms + ttl_ms) / 1000 + 1))};
+    case Lifetime::kKeepTtl: {
+      // On the held key "k" (keeps its TTL) and on the missing key "v" (created without one).
+      std::vector<std::string> fresh = base;
+      for (int i = 0; i < argc; ++i) {
+        if (IsKeyPosition(spec, i, argc)) fresh[static_cast<size_t>(i)] = "v";
+      }
+      return {base, fresh};
+    }
     case Lifetime::kNone:
     case Lifetime::kRemoves:
     case Lifetime::kNoTtl:
@@ -99,7 +107,7 @@ std::vector<std::vector<std::string>> Invocations(const WriteRow& row, Millis tt
 
 bool DeclaresTtl(const CommandSpec& spec) {
   return spec.lifetime != Lifetime::kNone && spec.lifetime != Lifetime::kRemoves &&
-         spec.lifetime != Lifetime::kNoTtl;
+         spec.lifetime != Lifetime::kNoTtl && spec.lifetime != Lifetime::kKeepTtl;
 }
 
 class WritePolicyTest : public ::testing::Test {
@@ -229,7 +237,8 @@ TEST_F(WritePolicyTest, RequireTtlLeavesNoKeyWithoutATtl) {
           const auto e = node.shard.keyspace().Find(key, clock_.NowMs());
           EXPECT_TRUE(!e || e->deadline != kNoDeadline) << line << " leaves " << key;
         }
-        if (spec.lifetime == Lifetime::kNoTtl) {
+        if (spec.lifetime == Lifetime::kNoTtl ||
+            (spec.lifetime == Lifetime::kKeepTtl && line.find(" v ") == spec.name.size())) {
           EXPECT_EQ(reply,
                     "-ERR keys without a TTL are refused (require-ttl yes): give PX or EX\r\n")
               << line;
