@@ -62,13 +62,15 @@ void CmdHMSet(CommandContext& ctx, ArgList args) {
   HashSetGeneric(ctx, args, "ERR wrong number of arguments for 'hmset' command", true);
 }
 
-// Redis hsetnxCommand converts on a long field or value even when the field exists.
+// Redis 7.0 hsetnxCommand: an existing field changes nothing (not even the encoding).
 void CmdHSetNx(CommandContext& ctx, ArgList args) {
   auto hash = LookupHash(ctx, args[1], false);
   if (!hash) return;
-  hash->ConvertIfLong(args.subspan(2, 2));
   const bool set = !hash->Get(args[2]).has_value();
-  if (set) hash->Set(args[2], args[3]);
+  if (set) {
+    hash->ConvertIfLong(args.subspan(2, 2));
+    hash->Set(args[2], args[3]);
+  }
   hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
   ctx.reply.Integer(set ? 1 : 0);
 }

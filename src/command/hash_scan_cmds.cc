@@ -72,11 +72,13 @@ void RandFieldsWithCount(CommandContext& ctx, std::string_view key, int64_t l, b
   }
 }
 
-// Redis parseScanCursorOrReply (strtoul): an unsigned decimal, optionally '+'-signed; the empty
-// string is cursor 0; a sign '-', a space, any other character or an overflow is invalid.
+// Redis parseScanCursorOrReply is strtoul: a decimal with an optional sign ("-1" wraps to
+// 2^64-1), the empty string is cursor 0; a leading space, any other character or an overflow is
+// "invalid cursor".
 std::optional<uint64_t> ParseCursor(std::string_view s) {
   if (s.empty()) return 0;
-  if (s[0] == '+') s.remove_prefix(1);
+  const bool negative = s[0] == '-';
+  if (s[0] == '+' || negative) s.remove_prefix(1);
   if (s.empty()) return std::nullopt;
   uint64_t v = 0;
   for (char c : s) {
@@ -85,7 +87,7 @@ std::optional<uint64_t> ParseCursor(std::string_view s) {
     if (v > (UINT64_MAX - d) / 10) return std::nullopt;
     v = v * 10 + d;
   }
-  return v;
+  return negative ? 0 - v : v;
 }
 
 }  // namespace

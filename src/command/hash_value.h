@@ -29,8 +29,8 @@
 
 namespace locknode::command {
 
-// Redis's defaults for hash-max-listpack-entries / hash-max-listpack-value (fixed here).
-inline constexpr size_t kHashMaxListpackEntries = 128;
+// Redis 7.0's defaults for hash-max-listpack-entries / hash-max-listpack-value (fixed here).
+inline constexpr size_t kHashMaxListpackEntries = 512;
 inline constexpr size_t kHashMaxListpackValue = 64;
 
 struct HashPair {
