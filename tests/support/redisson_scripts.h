@@ -20,7 +20,7 @@ struct RedissonScript {
 };
 
 // clang-format off
-inline constexpr RedissonScript kRedissonScripts[] = {
+inline constexpr RedissonScript kRedissonLockScripts[] = {
     {"rlock_trylock", "RedissonLock.tryLockInnerAsync",
      "RLock tryLock/lock: acquire or re-enter; nil, or the PTTL of the holder", "",
      R"lua(if ((redis.call('exists', KEYS[1]) == 0) or (redis.call('hexists', KEYS[1], ARGV[2]) == 1)) then redis.call('hincrby', KEYS[1], ARGV[2], 1); redis.call('pexpire', KEYS[1], ARGV[1]); return nil; end; return redis.call('pttl', KEYS[1]);)lua"},
@@ -67,7 +67,7 @@ inline constexpr RedissonScript kRedissonScripts[] = {
 // clang-format on
 
 constexpr const RedissonScript* FindRedissonScript(std::string_view name) {
-  for (const RedissonScript& s : kRedissonScripts) {
+  for (const RedissonScript& s : kRedissonLockScripts) {
     if (s.name == name) return &s;
   }
   return nullptr;
