@@ -33,6 +33,10 @@ WORKLOADS = {
     "memory": "--mode memory --clients 50 --keys {fill_keys} --px 600000",
     "expiry": "--mode expiry --clients 50 --keys {fill_keys} --px 2000",
     "idle": "--mode idle --idle-conns {idle_conns}",
+    # Redisson RLock: its tryLock script, and its unlock script with "exists" in place of the
+    # publish command (PUBLISH is another branch's): same script bytes, no subscriber to reach.
+    "hash_cycle": "--mode cycle --hash yes --clients 50 --keys 1000000 --px 30000",
+    "hash_memory": "--mode memory --hash yes --clients 50 --keys {fill_keys} --px 600000",
 }
 
 # (workload, metric, label, target ratio locknode/redis, "ge" (>= target) or "le"); None: info.
@@ -54,6 +58,9 @@ METRICS = [
     ("expiry", "expiry_cpu_net_s", "expiry server CPU s", 0.5, "le"),
     ("expiry", "reclaim_server_cpu_s", "  of which after fill", None, None),
     ("idle", "bytes_per_conn", "bytes per idle conn", 1.0, "le"),
+    ("hash_cycle", "ops_per_sec", "Redisson lock cycles/s", None, None),
+    ("hash_cycle", "server_cpu_us_per_op", "  server CPU us/cycle", 0.6, "le"),
+    ("hash_memory", "bytes_per_lock", "bytes per hash lock", 0.5, "le"),
     ("idle", "p99_us", "PING p99 us w/ idle", None, None),
 ]
 

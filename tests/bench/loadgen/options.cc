@@ -20,8 +20,11 @@ namespace locknode::loadgen {
       "  memory     fill --keys locks lock:<i> PX --px; resident bytes per lock\n"
       "  expiry     fill --keys locks PX --px; time until DBSIZE is 0 after the last deadline\n"
       "  idle       --idle-conns connections (one PING each); bytes per connection, PING latency\n"
+      "--hash yes: locks are Redisson RLocks (cycle, memory): acquire is EVALSHA of its tryLock\n"
+      "           script (a one-field hash <uuid>:<client> -> 1 with PX px), release its unlock\n"
+      "           script with ARGV[4] = 'exists' instead of 'publish' (same bytes, no PUBLISH)\n"
       "options: --clients 50 --pipeline 1 --seconds 3 --warmup 0.5 --keys 1000000 --px 30000\n"
-      "         --rate 20000 --sha SHA --idle-conns 10000 --io-uring yes|no\n"
+      "         --rate 20000 --sha SHA --idle-conns 10000 --io-uring yes|no --hash yes|no\n"
       "The generator batches its recv/send calls through io_uring (as locknode does) unless\n"
       "--io-uring no or the kernel refuses; otherwise it would run out of CPU before a fast\n"
       "server does.\n");
@@ -60,6 +63,8 @@ Options ParseOptions(int argc, char** argv) {
       o.idle_conns = std::atoi(v);
     else if (a == "--io-uring")
       o.io_uring = std::string_view(v) != "no";
+    else if (a == "--hash")
+      o.hash = std::string_view(v) != "no";
     else
       Usage();
   }
