@@ -91,11 +91,15 @@ std::vector<std::vector<std::string>> Invocations(const WriteRow& row, Millis tt
       return {with_ttl(std::to_string((wall_ms + ttl_ms) / 1000 + 1))};
     case Lifetime::kKeepTtl: {
       // On the held key "k" (keeps its TTL) and on the missing key "v" (created without one).
+      // Other arguments are "1", which every such row (HSET, HINCRBY...) accepts.
+      std::vector<std::string> held = base;
       std::vector<std::string> fresh = base;
-      for (int i = 0; i < argc; ++i) {
-        if (IsKeyPosition(spec, i, argc)) fresh[static_cast<size_t>(i)] = "v";
+      for (size_t i = row.prefix.size(); i < base.size(); ++i) {
+        const bool key = IsKeyPosition(spec, static_cast<int>(i), argc);
+        held[i] = key ? "k" : "1";
+        fresh[i] = key ? "v" : "1";
       }
-      return {base, fresh};
+      return {held, fresh};
     }
     case Lifetime::kNone:
     case Lifetime::kRemoves:
