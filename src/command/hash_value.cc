@@ -33,14 +33,18 @@ std::string_view TakeString(std::string_view bytes, size_t* pos) {
 
 }  // namespace
 
+bool NextCompactPair(std::string_view bytes, size_t* pos, HashPair* pair) {
+  if (*pos >= bytes.size()) return false;
+  pair->field = TakeString(bytes, pos);
+  pair->value = TakeString(bytes, pos);
+  return true;
+}
+
 std::vector<HashPair> DecodeCompactHash(std::string_view bytes) {
   std::vector<HashPair> pairs;
   size_t pos = 0;
-  while (pos < bytes.size()) {
-    const std::string_view field = TakeString(bytes, &pos);
-    const std::string_view value = TakeString(bytes, &pos);
-    pairs.push_back({field, value});
-  }
+  HashPair p;
+  while (NextCompactPair(bytes, &pos, &p)) pairs.push_back(p);
   return pairs;
 }
 
@@ -134,13 +138,24 @@ HashValue HashValue::Of(const keyspace::TypedEntry& found) {
     h.table_ = static_cast<HashTable*>(found.entry.object);
     return h;
   }
-  for (const HashPair& p : DecodeCompactHash(found.entry.value)) {
-    h.pairs_.emplace_back(std::string(p.field), std::string(p.value));
-  }
+  h.compact_ = found.entry.value;
   return h;
 }
 
-size_t HashValue::size() const { return table_ != nullptr ? table_->size() : pairs_.size(); }
+void HashValue::Decode() {
+  if (decoded_ || table_ != nullptr) return;
+  ForEach([&](std::string_view f, std::string_view v) { pairs_.emplace_back(f, v); });
+  decoded_ = true;
+  compact_ = {};
+}
+
+size_t HashValue::size() const {
+  if (table_ != nullptr) return table_->size();
+  if (decoded_) return pairs_.size();
+  size_t n = 0;
+  ForEach([&](std::string_view, std::string_view) { ++n; });
+  return n;
+}
 
 std::optional<std::string_view> HashValue::Get(std::string_view field) const {
   if (table_ != nullptr) {
@@ -148,8 +163,16 @@ std::optional<std::string_view> HashValue::Get(std::string_view field) const {
     if (v == nullptr) return std::nullopt;
     return *v;
   }
-  for (const auto& [f, v] : pairs_) {
-    if (f == field) return std::string_view(v);
+  if (decoded_) {
+    for (const auto& [f, v] : pairs_) {
+      if (f == field) return std::string_view(v);
+    }
+    return std::nullopt;
+  }
+  size_t pos = 0;
+  HashPair p;
+  while (NextCompactPair(compact_, &pos, &p)) {
+    if (p.field == field) return p.value;
   }
   return std::nullopt;
 }
@@ -162,6 +185,7 @@ std::vector<HashPair> HashValue::Pairs() const {
 }
 
 void HashValue::ConvertToTable() {
+  Decode();
   owned_ = std::make_unique<HashTable>();
   for (const auto& [f, v] : pairs_) owned_->Set(f, v);
   pairs_.clear();
@@ -180,6 +204,7 @@ void HashValue::ConvertIfLong(std::span<const std::string_view> args) {
 }
 
 bool HashValue::Set(std::string_view field, std::string_view value) {
+  Decode();
   dirty_ = true;
   // Redis hashTypeSet: a long field or value converts before the write (HINCRBY*'s path).
   if (table_ == nullptr &&
@@ -204,6 +229,7 @@ bool HashValue::Erase(std::string_view field) {
     dirty_ = dirty_ || erased;
     return erased;
   }
+  Decode();
   auto it =
       std::find_if(pairs_.begin(), pairs_.end(), [&](const auto& p) { return p.first == field; });
   if (it == pairs_.end()) return false;

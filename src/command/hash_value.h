@@ -38,7 +38,9 @@ struct HashPair {
   std::string_view value;
 };
 
-// The compact encoding's codec. Views point into the bytes given.
+// The compact encoding's codec. Views point into the bytes given. NextCompactPair reads the pair
+// at *pos and advances it; false at the end.
+bool NextCompactPair(std::string_view bytes, size_t* pos, HashPair* pair);
 std::vector<HashPair> DecodeCompactHash(std::string_view bytes);
 std::string EncodeCompactHash(const std::vector<std::pair<std::string, std::string>>& pairs);
 
@@ -85,9 +87,11 @@ class HashTable final : public keyspace::Object {
 };
 
 // One hash looked up for a command: the view of the whole value (read) and the write side.
-// Reads work on whichever encoding the key has. Writes on a compact hash copy its pairs, edit the
-// copy and store the new bytes at Commit (a one-field lock's same-length rewrite stays in place);
-// writes on a table edit it in place. Crossing a threshold converts to a table (never back).
+// Reads work on whichever encoding the key has, in place (a compact hash is read from its
+// entry's bytes, so the object is valid only until the next keyspace call). The first write to a
+// compact hash copies its pairs; writes edit the copy, and Commit stores the new bytes (a
+// one-field lock's same-length rewrite stays in place in the entry); writes on a table edit it
+// in place. Crossing a threshold converts to a table (never back).
 class HashValue {
  public:
   // From a FindTyped result of kind kHash (kFound), or empty (kMissing).
@@ -101,8 +105,12 @@ class HashValue {
   void ForEach(F&& fn) const {
     if (table_ != nullptr) {
       table_->ForEach(fn);
-    } else {
+    } else if (decoded_) {
       for (const auto& [f, v] : pairs_) fn(std::string_view(f), std::string_view(v));
+    } else {
+      size_t pos = 0;
+      HashPair p;
+      while (NextCompactPair(compact_, &pos, &p)) fn(p.field, p.value);
     }
   }
   // The pairs as views (compact: encoding order).
@@ -121,8 +129,11 @@ class HashValue {
 
  private:
   void ConvertToTable();
+  void Decode();  // compact_ -> pairs_, before the first write
   bool exists_ = false;
   bool dirty_ = false;
+  bool decoded_ = false;
+  std::string_view compact_;          // the entry's bytes, until decoded
   HashTable* table_ = nullptr;        // the stored table, or owned_.get()
   std::unique_ptr<HashTable> owned_;  // a table made by converting a compact hash
   std::vector<std::pair<std::string, std::string>> pairs_;  // compact: a copy of the pairs
