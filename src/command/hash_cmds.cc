@@ -183,7 +183,7 @@ void CmdHIncrBy(CommandContext& ctx, ArgList args) {
 
 // Redis string2ld: strtold over the whole text, no leading space, no overflow, no NaN.
 std::optional<long double> ParseLongDouble(std::string_view s) {
-  constexpr size_t kMaxLongDoubleChars = 5 * 1024;  // Redis MAX_LONG_DOUBLE_CHARS
+  constexpr size_t kMaxLongDoubleChars = size_t{5} * 1024;  // Redis MAX_LONG_DOUBLE_CHARS
   if (s.empty() || s.size() >= kMaxLongDoubleChars) return std::nullopt;
   char buf[kMaxLongDoubleChars];
   std::memcpy(buf, s.data(), s.size());
@@ -201,7 +201,7 @@ std::optional<long double> ParseLongDouble(std::string_view s) {
 
 // Redis ld2string(LD_STR_HUMAN): "%.17Lf" without trailing zeros (or point); "-0" is "0".
 std::string FormatLongDouble(long double value) {
-  char buf[5 * 1024];
+  char buf[size_t{5} * 1024];
   int len = std::snprintf(buf, sizeof(buf), "%.17Lf", value);
   if (len < 0 || static_cast<size_t>(len) >= sizeof(buf)) return "0";
   if (std::memchr(buf, '.', static_cast<size_t>(len)) != nullptr) {

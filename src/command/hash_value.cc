@@ -135,6 +135,8 @@ HashValue HashValue::Of(const keyspace::TypedEntry& found) {
   if (found.match != keyspace::Match::kFound) return h;
   h.exists_ = true;
   if (found.entry.object != nullptr) {
+    // The hash family stores no other object of kind kHash.
+    LOCKNODE_DCHECK(dynamic_cast<HashTable*>(found.entry.object) != nullptr);
     h.table_ = static_cast<HashTable*>(found.entry.object);
     return h;
   }
