@@ -15,7 +15,7 @@ struct RedissonScript {
   std::string_view name;
   std::string_view source;  // the Java method that sends it
   std::string_view what;
-  std::string_view needs;   // space-separated commands beyond hashes/strings/keys, or empty
+  std::string_view needs;  // space-separated commands beyond hashes/strings/keys, or empty
   std::string_view body;
 };
 
