@@ -205,7 +205,49 @@ void HashValue::ConvertIfLong(std::span<const std::string_view> args) {
   }
 }
 
+// A write to a compact hash that stays compact (a lock's HINCRBY, the HSET of a new lock) is
+// spliced into one copy of the bytes, without decoding every pair into strings. nullopt: the
+// write needs the general path (a conversion, or the pairs were decoded already).
+std::optional<bool> HashValue::SpliceSet(std::string_view field, std::string_view value) {
+  if (decoded_ || table_ != nullptr || field.size() > kHashMaxListpackValue ||
+      value.size() > kHashMaxListpackValue) {
+    return std::nullopt;
+  }
+  std::string next;
+  size_t pos = 0;
+  size_t count = 0;
+  HashPair p;
+  while (NextCompactPair(compact_, &pos, &p)) {
+    ++count;
+    if (p.field == field) {
+      // Keep everything up to the value's length prefix and after the value.
+      const auto value_at = static_cast<size_t>(p.field.data() + p.field.size() - compact_.data());
+      next.reserve(compact_.size() + value.size() + 8);
+      next.append(compact_.substr(0, value_at));
+      PutLength(next, value.size());
+      next.append(value);
+      next.append(compact_.substr(pos));
+      spliced_ = std::move(next);
+      compact_ = spliced_;
+      dirty_ = true;
+      return false;
+    }
+  }
+  if (count + 1 > kHashMaxListpackEntries) return std::nullopt;
+  next.reserve(compact_.size() + field.size() + value.size() + 4);
+  next.append(compact_);
+  PutLength(next, field.size());
+  next.append(field);
+  PutLength(next, value.size());
+  next.append(value);
+  spliced_ = std::move(next);
+  compact_ = spliced_;
+  dirty_ = true;
+  return true;
+}
+
 bool HashValue::Set(std::string_view field, std::string_view value) {
+  if (const auto spliced = SpliceSet(field, value)) return *spliced;
   Decode();
   dirty_ = true;
   // Redis hashTypeSet: a long field or value converts before the write (HINCRBY*'s path).
@@ -252,6 +294,9 @@ void HashValue::Commit(keyspace::Keyspace& ks, std::string_view key, Millis now)
     ks.SetObject(key, std::move(owned_), SetCond::kAlways, TtlMode::kKeep, 0, now);
   } else if (table_ != nullptr) {
     ks.ObjectChanged(key, *table_);
+  } else if (!decoded_) {
+    ks.SetCompact(key, keyspace::ValueKind::kHash, compact_, SetCond::kAlways, TtlMode::kKeep, 0,
+                  now);  // spliced
   } else {
     ks.SetCompact(key, keyspace::ValueKind::kHash, EncodeCompactHash(pairs_), SetCond::kAlways,
                   TtlMode::kKeep, 0, now);

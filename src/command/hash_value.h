@@ -130,10 +130,12 @@ class HashValue {
  private:
   void ConvertToTable();
   void Decode();  // compact_ -> pairs_, before the first write
+  std::optional<bool> SpliceSet(std::string_view field, std::string_view value);
   bool exists_ = false;
   bool dirty_ = false;
   bool decoded_ = false;
-  std::string_view compact_;          // the entry's bytes, until decoded
+  std::string_view compact_;          // the entry's bytes (or spliced_), until decoded
+  std::string spliced_;               // compact bytes after SpliceSet
   HashTable* table_ = nullptr;        // the stored table, or owned_.get()
   std::unique_ptr<HashTable> owned_;  // a table made by converting a compact hash
   std::vector<std::pair<std::string, std::string>> pairs_;  // compact: a copy of the pairs
