@@ -88,6 +88,7 @@ CommandTable BuildCommandTable() {
   RegisterZSetCommands(table);
   RegisterListCommands(table);
   RegisterSetCommands(table);
+  RegisterHashCommands(table);
   return table;
 }
 

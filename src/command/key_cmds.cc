@@ -61,9 +61,13 @@ std::optional<keyspace::EntryView> ObjectLookup(CommandContext& ctx, std::string
 void CmdObjectEncoding(CommandContext& ctx, ArgList args) {
   const auto entry = ObjectLookup(ctx, args[2]);
   if (!entry) return;
-  ctx.reply.Bulk(entry->kind == keyspace::ValueKind::kString
-                     ? keyspace::StringEncoding(entry->value)
-                     : entry->object->encoding());
+  if (entry->object != nullptr) {
+    ctx.reply.Bulk(entry->object->encoding());
+  } else {
+    ctx.reply.Bulk(entry->kind == keyspace::ValueKind::kString
+                       ? keyspace::StringEncoding(entry->value)
+                       : keyspace::CompactEncoding(entry->kind));
+  }
 }
 
 // Only strings can be shared in Redis (its shared integers); every other value has one owner.

@@ -14,12 +14,16 @@ namespace locknode::command {
 void UndoLog::Save(keyspace::Keyspace& ks, std::string_view key, Millis now) {
   std::string owned(key);
   if (saved_.contains(owned)) return;
-  Saved saved{false, {}, nullptr, kNoDeadline};
+  Saved saved;
   if (const auto entry = ks.Find(key, now)) {
-    // A collection is copied whole before the script's first write to it (one copy per key
-    // per script), so an aborted script leaves it exactly as it was.
-    saved = Saved{true, std::string(entry->value),
-                  entry->object != nullptr ? entry->object->Clone() : nullptr, entry->deadline};
+    saved.existed = true;
+    saved.kind = entry->kind;
+    saved.deadline = entry->deadline;
+    if (entry->object != nullptr) {
+      saved.object = entry->object->Clone();
+    } else {
+      saved.value = std::string(entry->value);
+    }
   }
   saved_.emplace(std::move(owned), std::move(saved));
 }
@@ -28,18 +32,19 @@ void UndoLog::Save(keyspace::Keyspace& ks, std::string_view key, Millis now) {
 // restores does not matter.
 void UndoLog::Rollback(keyspace::Keyspace& ks, Millis now) {
   for (auto& [key, saved] : saved_) {
-    const auto ttl =
-        saved.deadline == kNoDeadline ? keyspace::TtlMode::kClear : keyspace::TtlMode::kAt;
     if (!saved.existed) {
       ks.Erase(key, now);
-    } else if (saved.object != nullptr) {
-      ks.SetObject(key, std::move(saved.object), keyspace::SetCond::kAlways, ttl, saved.deadline,
-                   now);
-    } else if (saved.deadline == kNoDeadline) {
-      ks.Set(key, saved.value, keyspace::SetCond::kAlways, keyspace::TtlMode::kClear, 0, now);
+      continue;
+    }
+    const auto ttl =
+        saved.deadline == kNoDeadline ? keyspace::TtlMode::kClear : keyspace::TtlMode::kAt;
+    const auto always = keyspace::SetCond::kAlways;
+    if (saved.object != nullptr) {
+      ks.SetObject(key, std::move(saved.object), always, ttl, saved.deadline, now);
+    } else if (saved.kind != keyspace::ValueKind::kString) {
+      ks.SetCompact(key, saved.kind, saved.value, always, ttl, saved.deadline, now);
     } else {
-      ks.Set(key, saved.value, keyspace::SetCond::kAlways, keyspace::TtlMode::kAt, saved.deadline,
-             now);
+      ks.Set(key, saved.value, always, ttl, saved.deadline, now);
     }
   }
   saved_.clear();

@@ -29,11 +29,14 @@ class UndoLog {
   size_t size() const { return saved_.size(); }
 
  private:
+  // A key as it was: a string or compact value's bytes, or a deep copy of its object (a hash
+  // table changed in place must come back as it was, not as the script left it).
   struct Saved {
-    bool existed;
-    std::string value;                         // a string's value
-    std::unique_ptr<keyspace::Object> object;  // a copy of any other kind (Object::Clone)
-    Millis deadline;
+    bool existed = false;
+    keyspace::ValueKind kind = keyspace::ValueKind::kString;
+    std::string value;
+    std::unique_ptr<keyspace::Object> object;
+    Millis deadline = kNoDeadline;
   };
   std::unordered_map<std::string, Saved> saved_;
 };

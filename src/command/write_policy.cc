@@ -17,7 +17,7 @@ LifetimeEffect FromSetOptions(ArgList args, size_t first, Millis now, int64_t wa
   SetParams params;
   ArgCursor cursor(args, first);
   if (!ParseSetParams(cursor, &params)) return {Kind::kInvalid};
-  if (params.keepttl) return {Kind::kKeepTtl};
+  if (params.keepttl) return {Kind::kKeepsTtl};
   if (params.expire == ExpireKind::kNone) return {Kind::kNoTtl};
   const SetExpire expire = ResolveSetExpire(params.expire, params.expire_arg, now, wall_ms);
   if (expire.error != ExpireError::kNone) return {Kind::kInvalid};
@@ -39,7 +39,7 @@ LifetimeEffect ResolveLifetime(const CommandSpec& cmd, ArgList args, Millis now,
     case Lifetime::kNoTtl:
       return {Kind::kNoTtl};
     case Lifetime::kKeepsTtl:
-      return {Kind::kKeepTtl};
+      return {Kind::kKeepsTtl};
     case Lifetime::kSetOptions:
       return FromSetOptions(args, at, now, wall_ms);
     case Lifetime::kMillis:
@@ -71,9 +71,9 @@ namespace {
   switch (effect.kind) {
     case Kind::kDeadline:
       return lease.AdmitDeadline(effect.deadline, now, cmd.name, reply);
-    case Kind::kKeepTtl:
-      // KEEPTTL (and an in-place collection write) counts as no TTL unless the key has one (its
-      // deadline was admitted when set).
+    case Kind::kKeepsTtl:
+      // KEEPTTL (and an in-place write: a hash, a collection) counts as no TTL unless the key has
+      // one (its deadline was admitted when set).
       if (const auto old = shard.keyspace().Find(args[static_cast<size_t>(cmd.first_key)], now);
           old && old->deadline != kNoDeadline) {
         return true;

@@ -34,15 +34,26 @@ class ObjectAccess {
 // can link to it and the hash table can rehash freely: it stores only the handle.
 //
 // The kind costs no header bytes: a string is at most kMaxStringBytes (< 2^31) long, so
-// `value_len` keeps a string's length below kTypedBit and kTypedBit | kind for the others. A
-// string entry is therefore exactly what it was before kinds existed, and its checks are one
-// compare.
+// `value_len` keeps a string's length below kTypedBit and kTypedBit | kind for an object. A
+// compact value (a small hash in its flat encoding, value.h) is bytes stored like a string's:
+// kTypedBit | kCompactBit | kind << kCompactKindShift | length, so a one-field hash lock costs
+// one block, as a string lock does. A string entry is therefore exactly what it was before
+// kinds existed, and its checks are one compare.
 // Bytes of the Object pointer a non-string entry stores after its key (written as void*'s size:
 // clang-tidy's bugprone-sizeof-expression reads sizeof(Object*) as a mistake).
 inline constexpr size_t kObjectPointerBytes = sizeof(void*);
 
+// A compact value's bytes and kind (the value Keyspace::SetCompact stores).
+struct CompactValue {
+  ValueKind kind;
+  std::string_view bytes;
+};
+
 struct Entry {
   static constexpr uint32_t kTypedBit = uint32_t{1} << 31;
+  static constexpr uint32_t kCompactBit = uint32_t{1} << 30;
+  static constexpr uint32_t kCompactKindShift = 24;
+  static constexpr uint32_t kCompactLenMask = (uint32_t{1} << kCompactKindShift) - 1;
 
   WheelNode hook;  // first member, so the entry's handle is the hook's: hook.deadline is the key's
   uint32_t key_len;
@@ -53,28 +64,42 @@ struct Entry {
   }
 
   bool is_string() const { return value_len < kTypedBit; }
+  bool is_compact() const {
+    return (value_len & (kTypedBit | kCompactBit)) == (kTypedBit | kCompactBit);
+  }
+  // A non-string that is not compact: the entry owns an Object.
+  bool has_object() const { return (value_len & (kTypedBit | kCompactBit)) == kTypedBit; }
   ValueKind kind() const {
-    return is_string() ? ValueKind::kString : static_cast<ValueKind>(value_len & ~kTypedBit);
+    if (is_string()) return ValueKind::kString;
+    if (is_compact())
+      return static_cast<ValueKind>((value_len & ~(kTypedBit | kCompactBit)) >> kCompactKindShift);
+    return static_cast<ValueKind>(value_len & ~kTypedBit);
+  }
+  // What value_len holds for a compact value (its length fits kCompactLenMask).
+  static uint32_t CompactLen(const CompactValue& v) {
+    LOCKNODE_DCHECK(v.bytes.size() <= kCompactLenMask);
+    return kTypedBit | kCompactBit | static_cast<uint32_t>(v.kind) << kCompactKindShift |
+           static_cast<uint32_t>(v.bytes.size());
   }
   char* data() { return out_of_line() ? body() : tail(); }
   const char* data() const { return out_of_line() ? body() : tail(); }
   std::string_view key() const { return {data(), key_len}; }
-  // Only for a string entry.
+  // Only for a string or a compact entry: its bytes.
   std::string_view value() const {
-    LOCKNODE_DCHECK(is_string());
-    return {data() + key_len, value_len};
+    LOCKNODE_DCHECK(!has_object());
+    return {data() + key_len, ValueSize()};
   }
-  // Only for a non-string entry: the object it owns.
+  // Only for an entry owning an object.
   Object* object() const {
-    LOCKNODE_DCHECK(!is_string());
+    LOCKNODE_DCHECK(has_object());
     Object* o = nullptr;  // memcpy: the bytes after the key are unaligned
     std::memcpy(&o, data() + key_len, kObjectPointerBytes);
     return o;
   }
   Millis deadline() const { return hook.deadline; }
-  // Overwrites a string value in place; only for a string of the same length.
+  // Overwrites a string or compact value in place; only for one of the same kind and length.
   void SetValueSameLength(std::string_view v) {
-    LOCKNODE_DCHECK(v.size() == value_len);
+    LOCKNODE_DCHECK(!has_object() && v.size() == ValueSize());
     if (!v.empty()) std::memcpy(data() + key_len, v.data(), v.size());
   }
 
@@ -94,6 +119,14 @@ struct Entry {
     if (!value.empty()) std::memcpy(Get(arena, h)->data() + key.size(), value.data(), value.size());
     return h;
   }
+  // Allocates an unlinked compact entry with no deadline.
+  static Handle Create(EntryArena& arena, std::string_view key, CompactValue value) {
+    const Handle h = Make(arena, key, CompactLen(value));
+    if (!value.bytes.empty()) {
+      std::memcpy(Get(arena, h)->data() + key.size(), value.bytes.data(), value.bytes.size());
+    }
+    return h;
+  }
   // Allocates an unlinked entry with no deadline owning `object` (non-null, not a string) once
   // this returns; if it throws, the caller still owns the object.
   static Handle Create(EntryArena& arena, std::string_view key, Object* object) {
@@ -106,7 +139,7 @@ struct Entry {
     Entry* e = Get(arena, h);
     LOCKNODE_DCHECK(!e->hook.linked());
     const size_t size = e->BlockSize();
-    if (!e->is_string()) delete e->object();
+    if (e->has_object()) delete e->object();
     if (e->out_of_line()) ::operator delete(e->body());
     e->~Entry();
     arena.Free(h, size);
@@ -132,8 +165,11 @@ struct Entry {
     if (!key.empty()) std::memcpy(e->data(), key.data(), key.size());
     return h;
   }
-  // Bytes after the key: the string, or the object pointer.
-  size_t ValueSize() const { return is_string() ? value_len : kObjectPointerBytes; }
+  // Bytes after the key: the string, the compact value, or the object pointer.
+  size_t ValueSize() const {
+    if (is_string()) return value_len;
+    return is_compact() ? (value_len & kCompactLenMask) : kObjectPointerBytes;
+  }
   size_t InlineSize() const { return sizeof(Entry) + key_len + ValueSize(); }
   bool out_of_line() const { return InlineSize() > EntryArena::kMaxSmall; }
   size_t BlockSize() const { return out_of_line() ? sizeof(Entry) + sizeof(char*) : InlineSize(); }

@@ -12,6 +12,7 @@
 
 namespace locknode::keyspace {
 
+using internal::CompactValue;
 using internal::Entry;
 using internal::EntryArena;
 using internal::EntryRef;
@@ -82,7 +83,7 @@ struct Keyspace::Impl {
   void Free(Handle h) {
     const Entry* e = Get(h);
     entry_bytes -= e->AllocatedBytes();
-    if (!e->is_string()) entry_bytes -= ObjectAccess::charged_bytes(*e->object());
+    if (e->has_object()) entry_bytes -= ObjectAccess::charged_bytes(*e->object());
     Entry::Destroy(arena, h);
   }
 
@@ -92,6 +93,7 @@ struct Keyspace::Impl {
   }
   static EntryView View(const Entry& e) {
     if (e.is_string()) return EntryView{e.value(), e.deadline()};
+    if (e.is_compact()) return EntryView{e.value(), e.deadline(), e.kind(), nullptr};
     return EntryView{{}, e.deadline(), e.kind(), e.object()};
   }
 
@@ -129,6 +131,13 @@ struct Keyspace::Impl {
       if (Entry* e = Get(it->h); e->value_len == value.size()) {
         // The common lock case (same-length tokens): no allocation, the hook stays put.
         e->SetValueSameLength(value);
+        ApplyDeadline(it->h, deadline);
+        return;
+      }
+    } else if constexpr (std::is_same_v<V, CompactValue>) {
+      // Same kind and length (a hash lock's re-entry count 1 -> 2): rewritten in place.
+      if (Entry* e = Get(it->h); e->value_len == Entry::CompactLen(value)) {
+        e->SetValueSameLength(value.bytes);
         ApplyDeadline(it->h, deadline);
         return;
       }
@@ -234,6 +243,13 @@ bool Keyspace::SetObject(std::string_view key, std::unique_ptr<Object> object, S
   const Impl::Stored stored = impl_->Store(key, object.get(), cond, ttl, deadline, now);
   if (stored == Impl::Stored::kValue) (void)object.release();  // the entry owns it now
   return stored != Impl::Stored::kNothing;
+}
+
+bool Keyspace::SetCompact(std::string_view key, ValueKind kind, std::string_view bytes,
+                          SetCond cond, TtlMode ttl, Millis deadline, Millis now) {
+  LOCKNODE_DCHECK(kind != ValueKind::kString && bytes.size() <= kMaxCompactBytes);
+  return impl_->Store(key, CompactValue{kind, bytes}, cond, ttl, deadline, now) !=
+         Impl::Stored::kNothing;
 }
 
 void Keyspace::ObjectChanged(std::string_view key, Object& object) {

@@ -37,6 +37,10 @@ std::string_view TypeName(ValueKind kind) {
   return "none";  // unreachable: every kind is listed
 }
 
+std::string_view CompactEncoding(ValueKind /*kind*/) {
+  return "listpack";  // Redis 7.0's small hash, sorted set and (7.2) list
+}
+
 std::string_view StringEncoding(std::string_view value) {
   if (IntegerEncoded(value)) return "int";
   return value.size() <= kEmbstrSizeLimit ? "embstr" : "raw";

@@ -36,6 +36,10 @@ WORKLOADS = {
     # redis-semaphore's Semaphore (sorted set): acquire script + ZREM, limit 10, 50 clients.
     "semaphore": "--mode semaphore --clients 50 --px 30000",
     "semaphore_memory": "--mode semaphore_memory --clients 50 --keys {sem_holders} --px 600000",
+    # Redisson RLock: its tryLock script, and its unlock script with "exists" in place of the
+    # publish command (PUBLISH is another branch's): same script bytes, no subscriber to reach.
+    "hash_cycle": "--mode cycle --hash yes --clients 50 --keys 1000000 --px 30000",
+    "hash_memory": "--mode memory --hash yes --clients 50 --keys {fill_keys} --px 600000",
 }
 
 # (workload, metric, label, target ratio locknode/redis, "ge" (>= target) or "le"); None: info.
@@ -60,6 +64,9 @@ METRICS = [
     ("semaphore", "server_cpu_us_per_op", "semaphore server CPU us/cycle", 0.7, "le"),
     ("semaphore", "ops_per_sec", "  semaphore cycles/s", None, None),
     ("semaphore_memory", "bytes_per_semaphore", "bytes per 10-holder semaphore", 1.0, "le"),
+    ("hash_cycle", "ops_per_sec", "Redisson lock cycles/s", None, None),
+    ("hash_cycle", "server_cpu_us_per_op", "  server CPU us/cycle", 0.6, "le"),
+    ("hash_memory", "bytes_per_lock", "bytes per hash lock", 0.5, "le"),
     ("idle", "p99_us", "PING p99 us w/ idle", None, None),
 ]
 

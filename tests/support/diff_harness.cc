@@ -60,6 +60,31 @@ std::string ReplaceValueAfterKey(std::string reply, const std::string& key,
   return reply.replace(value, end - value, placeholder);
 }
 
+// The header line of an aggregate reply, then its elements (each framed by ReadReply) grouped
+// by `group` and sorted: equal for two replies that differ only in element order. A reply that
+// is not a well-formed aggregate is returned as it is.
+std::vector<std::string> SortedElements(const std::string& reply, int group) {
+  const size_t eol = reply.find("\r\n");
+  if (reply.empty() || eol == std::string::npos || (reply[0] != '*' && reply[0] != '%')) {
+    return {reply};
+  }
+  std::vector<std::string> units;
+  size_t pos = eol + 2;
+  while (pos < reply.size()) {
+    std::string unit;
+    for (int i = 0; i < group && pos < reply.size(); ++i) {
+      const long n = ReadReply(std::string_view(reply).substr(pos));
+      if (n <= 0) return {reply};
+      unit += reply.substr(pos, static_cast<size_t>(n));
+      pos += static_cast<size_t>(n);
+    }
+    units.push_back(std::move(unit));
+  }
+  std::sort(units.begin(), units.end());
+  units.insert(units.begin(), reply.substr(0, eol));
+  return units;
+}
+
 // `allowance`: kIntTolerance's limit for this step (tolerance + measured skew).
 bool Matches(const DiffStep& step, const std::string& want, const std::string& got,
              int64_t allowance) {
@@ -77,6 +102,8 @@ bool Matches(const DiffStep& step, const std::string& want, const std::string& g
       return NormalizeHello(want) == NormalizeHello(got);
     case Compare::kTypeOnly:
       return !want.empty() && !got.empty() && want[0] == got[0] && want[0] != '<';
+    case Compare::kUnordered:
+      return SortedElements(want, step.group) == SortedElements(got, step.group);
   }
   return false;
 }
@@ -118,6 +145,20 @@ DiffStep Hello(const std::vector<std::string>& args) {
 
 DiffStep TypeOnly(const std::vector<std::string>& args) {
   return DiffStep{EncodeCommand(args), 1, Compare::kTypeOnly};
+}
+
+DiffStep Unordered(const std::vector<std::string>& args, int group) {
+  DiffStep step{EncodeCommand(args), 1, Compare::kUnordered};
+  step.group = group;
+  return step;
+}
+
+bool DiffTest::SubjectHas(const std::string& command) {
+  if (subject_ == nullptr) return false;
+  RespClient client(subject_->port());
+  if (!password_->empty()) client.Call({"AUTH", *password_});
+  const std::string reply = client.Call({"COMMAND", "INFO", command});
+  return reply.rfind("*1\r\n*", 0) == 0 && reply.rfind("*1\r\n*-1", 0) != 0;
 }
 
 std::string NormalizeHello(const std::string& reply) {

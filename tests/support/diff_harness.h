@@ -28,6 +28,10 @@ enum class Compare {
   kHello,
   // Only the RESP type byte must match (CLIENT ID: both integers, different counters).
   kTypeOnly,
+  // An aggregate whose elements may come in any order (a hashtable-encoded hash's HGETALL,
+  // HKEYS, HVALS: Redis's dict order): the header must match exactly and the elements, taken in
+  // groups of `group` (2 for field/value pairs), must be the same multiset, byte for byte.
+  kUnordered,
 };
 
 struct DiffStep {
@@ -39,6 +43,7 @@ struct DiffStep {
   // False for a step that sets no TTL (e.g. a script that only burns time): its duration then
   // does not widen the skew allowed to later TTL replies (see DiffTest::RunCase).
   bool may_set_ttl = true;
+  int group = 1;  // kUnordered: elements per unit
 };
 
 // A multibulk command built from arguments.
@@ -67,6 +72,8 @@ DiffStep NoTtl(DiffStep step);
 DiffStep Hello(const std::vector<std::string>& args);
 // Cmd compared with Compare::kTypeOnly.
 DiffStep TypeOnly(const std::vector<std::string>& args);
+// Cmd compared with Compare::kUnordered, elements in groups of `group`.
+DiffStep Unordered(const std::vector<std::string>& args, int group = 1);
 
 struct DiffCase {
   std::string name;
@@ -85,6 +92,9 @@ class DiffTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { StartServers({}); }
   static void TearDownTestSuite();
+  // True if the subject serves `command` (COMMAND INFO knows it): tables that need commands
+  // another branch adds run only where they exist (and always against a redis subject).
+  static bool SubjectHas(const std::string& command);
   // Starts the reference and the subject with the same extra arguments. A fixture that needs
   // options (e.g. --requirepass) defines its own SetUpTestSuite calling this. `password` is used
   // by the harness's own cleanup connection.

@@ -55,8 +55,9 @@ enum class Lifetime : uint8_t {
   kNone,         // not a write
   kRemoves,      // can only delete keys (DEL, FLUSHALL): allowed during the restart quarantine
   kNoTtl,        // leaves keys without a TTL (SETNX, MSET, PERSIST): refused by require-ttl
-  kKeepsTtl,     // changes a collection in place (ZADD, LPUSH, SADD): an existing args[first_key]
-                 // keeps its TTL; a key it creates has none (refused by require-ttl)
+  kKeepsTtl,     // writes into a key in place (HSET, HINCRBY, ZADD, LPUSH, SADD): an existing
+                 // args[first_key] keeps its TTL; a key it creates has none (refused by
+                 // require-ttl)
   kSetOptions,   // SET's [EX|PX|EXAT|PXAT|KEEPTTL] options, from args[ttl_arg] on
   kSeconds,      // args[ttl_arg] is a TTL in seconds (SETEX, EXPIRE)
   kMillis,       // ... in milliseconds (PSETEX, PEXPIRE)

@@ -20,5 +20,6 @@ void RegisterStrlenCommand(CommandTable& table);   // STRLEN
 void RegisterZSetCommands(CommandTable& table);    // ZADD ZRANGE ZREM ZPOP* ... (sorted sets)
 void RegisterListCommands(CommandTable& table);    // LPUSH RPUSH LPOP LRANGE LMOVE ... (lists)
 void RegisterSetCommands(CommandTable& table);     // SADD SREM SMEMBERS SINTER ... (sets)
+void RegisterHashCommands(CommandTable& table);    // HSET HGET HDEL HINCRBY ... HSCAN
 
 }  // namespace locknode::command

@@ -14,10 +14,12 @@ namespace locknode::keyspace {
 // What a live key holds. `value` and `object` point into the keyspace and stay valid until the
 // next non-const call on it (every call taking `now` may expire or reallocate entries).
 struct EntryView {
-  std::string_view value;  // the string when kind == kString; empty otherwise
+  std::string_view value;  // the string when kind == kString; a compact value's bytes; else empty
   Millis deadline;         // monotonic ms, or kNoDeadline
   ValueKind kind = ValueKind::kString;
-  Object* object = nullptr;  // the value when kind != kString (owned by the keyspace)
+  // The value when it is an Object (owned by the keyspace); null for a string or a compact
+  // value (kind != kString, bytes in `value`, encoding CompactEncoding(kind)).
+  Object* object = nullptr;
 };
 
 // A lookup that expects one kind of value. kWrongType is the one place the keyspace decides
@@ -114,6 +116,12 @@ class Keyspace {
   // object when it stores it and deletes it otherwise (condition failed, deadline past).
   bool SetObject(std::string_view key, std::unique_ptr<Object> object, SetCond cond, TtlMode ttl,
                  Millis deadline, Millis now);
+  // Set's rules for a compact value (value.h): `bytes` (at most kMaxCompactBytes) of a non-string
+  // `kind`, stored in the key's entry like a string, with no object. Overwriting a compact value
+  // of the same kind and length rewrites it in place (no allocation). The keyspace never reads
+  // the bytes; their format is the kind's family's.
+  bool SetCompact(std::string_view key, ValueKind kind, std::string_view bytes, SetCond cond,
+                  TtlMode ttl, Millis deadline, Millis now);
   // After mutating the object stored under `key` in place: brings used_bytes to its
   // AllocatedBytes() and tells the observer (kWritten). O(1).
   void ObjectChanged(std::string_view key, Object& object);

@@ -50,6 +50,16 @@ class Object {
   size_t charged_bytes_ = 0;  // what the keyspace's used_bytes currently counts for it
 };
 
+// A compact value: a small non-string (a hash below Redis's listpack thresholds) kept as flat
+// bytes inside its key's entry instead of as an Object, so it costs no allocation of its own
+// (Redis's listpack, without the robj around it). The bytes' format belongs to the kind's family;
+// the keyspace stores, copies and frees them like a string. At most this many bytes (the entry
+// keeps the length in 24 bits).
+inline constexpr size_t kMaxCompactBytes = (size_t{1} << 24) - 1;
+
+// The OBJECT ENCODING reply of a compact value of `kind` ("listpack").
+std::string_view CompactEncoding(ValueKind kind);
+
 // Largest string a key can hold: an entry keeps a string's length in 31 bits and uses the top
 // bit to mark a non-string (keyspace/entry_internal.h). The request parser caps a whole request
 // at 2^31 bytes, so no bulk argument reaches this; a command that grows a string (APPEND,

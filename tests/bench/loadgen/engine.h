@@ -83,6 +83,11 @@ class Engine {
   }
 
   void set_sha(std::string sha) { sha_ = std::move(sha); }
+  // Redisson RLock shape (--hash): acquire and release scripts' SHAs.
+  void set_hash_shas(std::string acquire, std::string release) {
+    hash_acquire_sha_ = std::move(acquire);
+    sha_ = std::move(release);
+  }
   void set_fill(std::string prefix, std::string token, int64_t px) {
     fill_prefix_ = std::move(prefix);
     fill_token_ = std::move(token);
@@ -217,7 +222,18 @@ class Engine {
       case Mode::kCycle:
         if (c.phase == 0) {
           c.key = Key("lock:", NextRand(c.rng) % static_cast<uint64_t>(o_.keys));
-          AppendCommand(c.out, {"SET", c.key, c.token, "NX", "PX", px_});
+          if (o_.hash) {
+            AppendCommand(c.out, {"EVALSHA", hash_acquire_sha_, "1", c.key, px_, c.token});
+          } else {
+            AppendCommand(c.out, {"SET", c.key, c.token, "NX", "PX", px_});
+          }
+        } else if (o_.hash) {
+          // Redisson's unlock: KEYS lock, channel, unlock latch; ARGV message, lease, holder,
+          // the publish command (here "exists": no PUBLISH yet), latch timeout.
+          AppendCommand(c.out,
+                        {"EVALSHA", sha_, "3", c.key, "redisson_lock__channel:{" + c.key + "}",
+                         "redisson_unlock_latch:{" + c.key + "}:" + c.token, "0", px_, c.token,
+                         "exists", "13500"});
         } else {
           AppendCommand(c.out, {"EVALSHA", sha_, "1", c.key, c.token});
         }
@@ -239,8 +255,14 @@ class Engine {
         break;
       case Mode::kFill:
         fill_last_send_ns_ = stamp;
-        AppendCommand(c.out, {"SET", Key(fill_prefix_, static_cast<uint64_t>(fill_next_++)),
-                              fill_token_, "NX", "PX", fill_px_});
+        if (o_.hash) {
+          AppendCommand(c.out, {"EVALSHA", hash_acquire_sha_, "1",
+                                Key(fill_prefix_, static_cast<uint64_t>(fill_next_++)), fill_px_,
+                                fill_token_});
+        } else {
+          AppendCommand(c.out, {"SET", Key(fill_prefix_, static_cast<uint64_t>(fill_next_++)),
+                                fill_token_, "NX", "PX", fill_px_});
+        }
         break;
     }
     c.sent.push_back(stamp);
@@ -400,7 +422,8 @@ class Engine {
         break;
       case Mode::kCycle:
         if (c.phase == 0) {
-          if (r.kind == Kind::kSimple) c.phase = 1;
+          // Acquired: SET's +OK, or the tryLock script's nil.
+          if (r.kind == (o_.hash ? Kind::kNull : Kind::kSimple)) c.phase = 1;
         } else {
           if (measuring && r.kind == Kind::kInt && r.integer == 1) ++c_.cycles;
           c.phase = 0;
@@ -444,6 +467,7 @@ class Engine {
   Counters c_;
   std::vector<int64_t> lat_;
   std::string sha_;
+  std::string hash_acquire_sha_;
   std::string held_token_;
   int64_t held_keys_ = 1;
   int64_t held_cursor_ = 0;

@@ -28,6 +28,7 @@
 #include "engine.h"
 #include "options.h"
 #include "support/compat_scripts.h"
+#include "support/redisson_scripts.h"
 #include "util.h"
 
 namespace locknode::loadgen {
@@ -68,6 +69,13 @@ std::string LoadScript(int port, std::string_view body) {
   return r.text;
 }
 
+// --hash: Redisson's RLock scripts (tests/support/redisson_scripts.h).
+void LoadHashScripts(int port, Engine& e) {
+  using script::testdata::FindRedissonScript;
+  e.set_hash_shas(LoadScript(port, FindRedissonScript("rlock_trylock")->body),
+                  LoadScript(port, FindRedissonScript("rlock_unlock")->body));
+}
+
 int64_t DbSize(int fd) { return Sync(fd, {"DBSIZE"}).integer; }
 
 // ---------------------------------------------------------------------------------------------
@@ -78,6 +86,7 @@ int RunThroughput(const Options& o, Mode mode) {
   e.px_ = std::to_string(o.px);
   if (mode == Mode::kRelease || mode == Mode::kCycle) e.set_sha(LoadScript(o.port, kReleaseScript));
   if (mode == Mode::kSemaphore) e.set_sha(LoadScript(o.port, kSemaphoreAcquireScript));
+  if (o.hash && mode == Mode::kCycle) LoadHashScripts(o.port, e);
   e.Open(o.clients);
   Json j;
   if (mode == Mode::kRelease) {
@@ -145,7 +154,9 @@ int RunMemoryOrExpiry(const Options& o, bool expiry) {
   const int ctl = Connect(o.port);
   Engine e(o, Mode::kFill);
   e.Open(o.clients);
-  e.set_fill("lock:", Token(7), o.px);
+  // A Redisson holder is "<uuid>:<threadId>" (38 bytes here); a string lock's token 36 bytes.
+  e.set_fill("lock:", o.hash ? Token(7) + ":1" : Token(7), o.px);
+  if (o.hash) LoadHashScripts(o.port, e);
   DbSize(ctl);
   SleepMs(200);
   const int64_t rss0 = ProcRssBytes(o.pid);
@@ -158,6 +169,7 @@ int RunMemoryOrExpiry(const Options& o, bool expiry) {
   const double gen_fill = SelfCpuSeconds();
   Json j;
   j.Str("mode", o.mode);
+  j.Str("shape", o.hash ? "redisson_hash_lock" : "string_lock");
   j.Int("keys", o.keys);
   j.Int("px", o.px);
   j.Num("fill_s", static_cast<double>(t_fill - t0) / 1e9);

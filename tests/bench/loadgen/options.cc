@@ -23,8 +23,11 @@ namespace locknode::loadgen {
       "  semaphore  per client: redis-semaphore's acquire script (limit 10) on semaphore:bench,\n"
       "             then ZREM; a refused acquire retries at once; ops are acquire+release cycles\n"
       "  semaphore_memory  --keys / 10 semaphores of 10 holders; resident bytes per semaphore\n"
+      "--hash yes: locks are Redisson RLocks (cycle, memory): acquire is EVALSHA of its tryLock\n"
+      "           script (a one-field hash <uuid>:<client> -> 1 with PX px), release its unlock\n"
+      "           script with ARGV[4] = 'exists' instead of 'publish' (same bytes, no PUBLISH)\n"
       "options: --clients 50 --pipeline 1 --seconds 3 --warmup 0.5 --keys 1000000 --px 30000\n"
-      "         --rate 20000 --sha SHA --idle-conns 10000 --io-uring yes|no\n"
+      "         --rate 20000 --sha SHA --idle-conns 10000 --io-uring yes|no --hash yes|no\n"
       "The generator batches its recv/send calls through io_uring (as locknode does) unless\n"
       "--io-uring no or the kernel refuses; otherwise it would run out of CPU before a fast\n"
       "server does.\n");
@@ -63,6 +66,8 @@ Options ParseOptions(int argc, char** argv) {
       o.idle_conns = std::atoi(v);
     else if (a == "--io-uring")
       o.io_uring = std::string_view(v) != "no";
+    else if (a == "--hash")
+      o.hash = std::string_view(v) != "no";
     else
       Usage();
   }

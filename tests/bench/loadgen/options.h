@@ -19,7 +19,9 @@ struct Options {
   double rate = 20000;
   std::string sha;
   int idle_conns = 10000;
-  bool io_uring = true;  // batch the generator's recv/send calls (net/uring_batch.h)
+  bool io_uring = true;
+  bool hash = false;  // Redisson RLock shape: acquire/release scripts on one-field hashes  // batch
+                      // the generator's recv/send calls (net/uring_batch.h)
 };
 
 // Parses argv; prints the usage and exits (64) on anything it does not understand.

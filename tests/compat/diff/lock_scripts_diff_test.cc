@@ -6,7 +6,7 @@
 // reply bytes with a real redis-server, followed by GET and PTTL of the key.
 //
 // Scripts that call command families COMPAT §5.2 lists as nice-to-have and locknode does not
-// implement (sorted sets: redis-semaphore Semaphore; hashes: Redisson RLock) are catalogued but
+// implement (sorted sets: redis-semaphore Semaphore) are catalogued but
 // not compared: a test that could only skip was removed. Whoever adds those families adds the
 // scripts here (drop them from NiceToHave()). bsm/redislock's MSETNX/MSET/MGET/GETRANGE scripts
 // are core.
@@ -93,7 +93,6 @@ const std::map<std::string, ArgShape>& Shapes() {
 const std::set<std::string>& NiceToHave() {
   static const auto* names = new std::set<std::string>{
       "semaphore_acquire",  // ZREMRANGEBYSCORE, ZCARD, ZADD
-      "redisson_trylock",   // HEXISTS, HINCRBY
   };
   return *names;
 }

@@ -89,6 +89,18 @@ std::vector<std::vector<std::string>> Invocations(const WriteRow& row, Millis tt
       return {with_ttl(std::to_string(wall_ms + ttl_ms))};
     case Lifetime::kUnixSeconds:
       return {with_ttl(std::to_string((wall_ms + ttl_ms) / 1000 + 1))};
+    case Lifetime::kKeepsTtl: {
+      // On the held key "k" (keeps its TTL) and on the missing key "v" (created without one).
+      // Other arguments are "1", which every such row (HSET, HINCRBY...) accepts.
+      std::vector<std::string> held = base;
+      std::vector<std::string> fresh = base;
+      for (size_t i = row.prefix.size(); i < base.size(); ++i) {
+        const bool key = IsKeyPosition(spec, static_cast<int>(i), argc);
+        held[i] = key ? "k" : "1";
+        fresh[i] = key ? "v" : "1";
+      }
+      return {held, fresh};
+    }
     case Lifetime::kNone:
     case Lifetime::kRemoves:
     case Lifetime::kNoTtl:
@@ -241,7 +253,8 @@ TEST_F(WritePolicyTest, RequireTtlLeavesNoKeyWithoutATtl) {
           const auto e = node.shard.keyspace().Find(key, clock_.NowMs());
           EXPECT_TRUE(!e || e->deadline != kNoDeadline) << line << " leaves " << key;
         }
-        if (spec.lifetime == Lifetime::kNoTtl) {
+        if (spec.lifetime == Lifetime::kNoTtl ||
+            (spec.lifetime == Lifetime::kKeepsTtl && line.find(" v ") == spec.name.size())) {
           EXPECT_EQ(reply,
                     "-ERR keys without a TTL are refused (require-ttl yes): give PX or EX\r\n")
               << line;
