@@ -362,7 +362,7 @@ std::optional<size_t> Keyspace::MemoryUsage(std::string_view key, Millis now) {
   if (it == ks.table.end()) return std::nullopt;
   const Entry* e = ks.Get(it->h);
   size_t bytes = e->AllocatedBytes();
-  if (!e->is_string()) bytes += ObjectAccess::charged_bytes(*e->object());
+  if (e->has_object()) bytes += ObjectAccess::charged_bytes(*e->object());
   const size_t index_bytes = ks.table.bucket_count() * internal::kTableBytesPerSlot;
   const size_t keys = ks.table.size();  // >= 1: the key was just found
   return bytes + (index_bytes + keys - 1) / keys;
