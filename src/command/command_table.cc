@@ -82,6 +82,10 @@ CommandTable BuildCommandTable() {
   RegisterConnectionCommands(table);
   RegisterServerCommands(table);
   RegisterScriptCommands(table);
+  RegisterCounterCommands(table);
+  RegisterStringEditCommands(table);
+  RegisterKeyMoveCommands(table);
+  RegisterCasCommands(table);
   return table;
 }
 

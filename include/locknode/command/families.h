@@ -13,6 +13,10 @@ void RegisterConnectionCommands(
     CommandTable& table);  // PING ECHO HELLO AUTH CLIENT SELECT QUIT RESET
 void RegisterServerCommands(
     CommandTable& table);  // INFO CONFIG COMMAND DBSIZE FLUSH* TIME SHUTDOWN
-void RegisterScriptCommands(CommandTable& table);  // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
+void RegisterScriptCommands(CommandTable& table);      // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
+void RegisterCounterCommands(CommandTable& table);     // INCR INCRBY DECR DECRBY INCRBYFLOAT
+void RegisterStringEditCommands(CommandTable& table);  // APPEND STRLEN GETDEL GETEX GETSET SETRANGE
+void RegisterKeyMoveCommands(CommandTable& table);     // RENAME RENAMENX COPY TOUCH
+void RegisterCasCommands(CommandTable& table);         // DELEX DELIFEQ DIGEST
 
 }  // namespace locknode::command

@@ -17,7 +17,8 @@ struct EntryView {
   std::string_view value;  // the string when kind == kString; empty otherwise
   Millis deadline;         // monotonic ms, or kNoDeadline
   ValueKind kind = ValueKind::kString;
-  Object* object = nullptr;  // the value when kind != kString (owned by the keyspace)
+  Object* object = nullptr;               // the value when kind != kString (owned by the keyspace)
+  StringEnc encoding = StringEnc::kAuto;  // a string's OBJECT ENCODING rule (value.h)
 };
 
 // A lookup that expects one kind of value. kWrongType is the one place the keyspace decides
@@ -93,8 +94,9 @@ class Keyspace {
   // `deadline` is used only with TtlMode::kAt; a deadline that is already past (deadline <= now)
   // stores nothing and deletes any old value, yet still counts as "set" (Redis: SET k v PXAT 1
   // replies +OK and the key is gone). Returns false iff the condition failed (nothing changed).
+  // `enc`: how OBJECT ENCODING reports the stored string (value.h StringEnc).
   bool Set(std::string_view key, std::string_view value, SetCond cond, TtlMode ttl, Millis deadline,
-           Millis now);
+           Millis now, StringEnc enc = StringEnc::kAuto);
   // Set's rules for a non-string value (non-null, kind() != kString): the keyspace takes the
   // object when it stores it and deletes it otherwise (condition failed, deadline past).
   bool SetObject(std::string_view key, std::unique_ptr<Object> object, SetCond cond, TtlMode ttl,
