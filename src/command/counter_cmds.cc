@@ -4,6 +4,7 @@
 // Fencing-token counters (Redisson RFencedLock, bsm/redislock) and Laravel's cache counters use
 // them; a counter keeps its TTL, as in Redis (dbReplaceValue keeps the expire).
 
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>

@@ -48,9 +48,6 @@ enum class SetReply : uint8_t { kOkOrNull, kOneOrZero };
 // value of another kind fails the GET with WRONGTYPE, and then nothing is written.
 // The write policy (quarantine, max-ttl, require-ttl, the lease watermark) was applied by the
 // funnel from the row's Lifetime declaration before the handler ran.
-void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view value,
-                const SetParams& params, Millis deadline, SetReply style);
-
 // SET with Redis 8.4's IFEQ|IFNE|IFDEQ|IFDNE: the key must hold a string (WRONGTYPE otherwise,
 // nothing written); with GET the old value is the reply whatever the outcome, without it a
 // failed condition replies null. IFNE/IFDNE create a missing key, IFEQ/IFDEQ never do.

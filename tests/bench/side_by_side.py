@@ -28,6 +28,11 @@ WORKLOADS = {
     "acquire_p32": "--mode acquire --clients 50 --pipeline 32 --keys 1000000 --px 30000",
     "contended": "--mode contended --clients 50 --pipeline 1 --px 30000",
     "release": "--mode release --clients 50 --pipeline 1 --keys {held_keys}",
+    # Redis 8.4's DELEX IFEQ release of the same keys. Redis 7.0 has no DELEX: locknode only,
+    # compared with the EVALSHA release of both servers in the same run (CROSS below).
+    "delex_release": "--mode delex_release --clients 50 --pipeline 1 --keys {held_keys}",
+    # Fencing-token counters: INCR on 1000 counters.
+    "incr": "--mode incr --clients 50 --pipeline 1 --keys 1000",
     "cycle": "--mode cycle --clients 50 --keys 1000000 --px 30000",
     "latency": "--mode latency --clients 50 --rate {rate} --keys 1000000 --px 30000",
     "memory": "--mode memory --clients 50 --keys {fill_keys} --px 600000",
@@ -44,6 +49,8 @@ METRICS = [
     ("contended", "server_cpu_us_per_op", "  server CPU us/op", None, None),
     ("release", "ops_per_sec", "release ops/s", 3.0, "ge"),
     ("release", "server_cpu_us_per_op", "  server CPU us/op", None, None),
+    ("incr", "ops_per_sec", "incr ops/s", None, None),
+    ("incr", "server_cpu_us_per_op", "incr server CPU us/op", 0.7, "le"),
     ("cycle", "ops_per_sec", "full cycle cycles/s", 1.5, "ge"),
     ("cycle", "server_cpu_us_per_op", "  server CPU us/cycle", None, None),
     ("latency", "p50_us", "acquire@rate p50 us", None, None),
@@ -55,6 +62,20 @@ METRICS = [
     ("expiry", "reclaim_server_cpu_s", "  of which after fill", None, None),
     ("idle", "bytes_per_conn", "bytes per idle conn", 1.0, "le"),
     ("idle", "p99_us", "PING p99 us w/ idle", None, None),
+]
+
+
+# Workloads only locknode can run (commands Redis 7.0 lacks).
+LOCKNODE_ONLY = {"delex_release"}
+
+# Cross-workload rows: (workload A, server A, workload B, server B, metric, label, target, how).
+CROSS = [
+    ("delex_release", "locknode", "release", "locknode", "server_cpu_us_per_op",
+     "DELEX vs own EVALSHA us/op", 1.0, "le"),
+    ("delex_release", "locknode", "release", "redis", "server_cpu_us_per_op",
+     "DELEX vs redis EVALSHA us/op", None, None),
+    ("delex_release", "locknode", "release", "locknode", "ops_per_sec",
+     "DELEX vs own EVALSHA ops/s", None, None),
 ]
 
 
@@ -213,6 +234,8 @@ def main():
             for w in names:
                 args = WORKLOADS[w].format(**params).split() + common
                 for kind in ("locknode", "redis"):  # A then B
+                    if kind == "redis" and w in LOCKNODE_ONLY:
+                        continue
                     server = Server(kind, locknode, tmp, a.server_cpu, a.locknode_arg)
                     try:
                         res = run_loadgen(loadgen, server, args, a.gen_cpu, timeout=300)
@@ -263,6 +286,26 @@ def main():
                      "target": (">=" if how == "ge" else "<=") + f" {target}x" if target else "",
                      "met": met})
 
+    for wa, sa, wb, sb, metric, label, target, how in CROSS:
+        if wa not in names or wb not in names:
+            continue
+        a_vals, b_vals = values(wa, sa, metric), values(wb, sb, metric)
+        if not a_vals or not b_vals or None in a_vals or None in b_vals:
+            continue
+        ma, mb = statistics.median(a_vals), statistics.median(b_vals)
+        ratio = ma / mb if mb else None
+        per_round = [x / y for x, y in zip(a_vals, b_vals) if y]
+        met = None
+        if target is not None and ratio is not None:
+            met = ratio >= target if how == "ge" else ratio <= target
+        rows.append({"workload": f"{wa}/{sa} vs {wb}/{sb}", "metric": metric, "label": label,
+                     "locknode": a_vals, "redis": b_vals, "locknode_median": ma,
+                     "redis_median": mb, "ratio": ratio,
+                     "round_ratio_min": min(per_round) if per_round else None,
+                     "round_ratio_max": max(per_round) if per_round else None,
+                     "target": (">=" if how == "ge" else "<=") + f" {target}x" if target else "",
+                     "met": met})
+
     cpu_rows = []
     for w in names:
         row = {"workload": w}
@@ -295,7 +338,8 @@ def main():
 
     # Say plainly when a closed-loop number is not a capacity figure.
     notes = []
-    closed_loop = ("acquire", "acquire_p32", "contended", "release", "cycle")
+    closed_loop = ("acquire", "acquire_p32", "contended", "release", "delex_release", "incr",
+                   "cycle")
     for c in cpu_rows:
         for kind in ("locknode", "redis"):
             gen, srv = c[f"{kind}_gen_cpu_pct"], c[f"{kind}_server_cpu_pct"]
