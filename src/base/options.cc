@@ -106,6 +106,10 @@ const OptionSpec kOptions[] = {
     // SET IFEQ for LockRelease/LockExtend from 8.4 on, WATCH/MULTI/EXEC below.
     {"redis-version", "Redis version reported by INFO, HELLO and redis.REDIS_VERSION",
      &Config::redis_version},
+    {"fencing-keys",
+     "Glob of INCR counters that never go backwards across restarts (needs lease-file); "
+     "\"\" = off",
+     &Config::fencing_keys, kHide},
     // Fixed answers for what clients probe (redis-benchmark: save/appendonly; SE.Redis:
     // databases): locknode keeps no persistence and has one database. Not options.
     {"save", "", {}, kOptReportOnly, {}, {}, {}, nullptr, nullptr, ""},

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "locknode/base/strings.h"
@@ -23,6 +24,7 @@
 #include "locknode/protocol/reply_sink.h"
 
 #include "command/expire_time.h"
+#include "command/glob_match.h"
 #include "command/read_lookup.h"
 
 namespace locknode::command {
@@ -48,6 +50,18 @@ void StoreKeepTtl(CommandContext& ctx, std::string_view key, std::string_view va
   ctx.shard.keyspace().Set(key, value, SetCond::kAlways, TtlMode::kKeep, 0, ctx.now, enc);
 }
 
+// fencing-keys (README "Fencing tokens"): a counter matching the pattern never counts from below
+// epoch << 40, so every token of this start is above every token of the starts before it (the
+// epoch is on disk before the first command, one fsync per start, none per INCR). Holds while
+// one start moves a counter by less than 2^40. 0 (no floor) for every other key.
+constexpr int kFencingEpochShift = 40;
+
+int64_t FencingFloor(CommandContext& ctx, std::string_view key) {
+  const std::string& pattern = ctx.shard.config().fencing_keys;
+  if (pattern.empty() || !GlobMatch(pattern, key, false)) return 0;
+  return ctx.shard.lease().epoch() << kFencingEpochShift;
+}
+
 // Redis incrDecrCommand: a write lookup (no hit/miss counted), WRONGTYPE, the stored value as
 // a strict int64 (string2ll), the overflow check, then the new value as a decimal (an "int"
 // encoded string: StringEnc::kAuto reports it so).
@@ -63,6 +77,7 @@ void IncrDecr(CommandContext& ctx, std::string_view key, int64_t incr) {
     }
     old = *parsed;
   }
+  if (const int64_t floor = FencingFloor(ctx, key); old < floor) old = floor;
   int64_t value = 0;
   if (__builtin_add_overflow(old, incr, &value)) {
     ctx.reply.Error(kErrOverflow);

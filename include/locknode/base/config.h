@@ -50,6 +50,9 @@ struct Config {
   // The Redis version INFO, HELLO and Lua's redis.REDIS_VERSION report (README: "Reported
   // version"). 8.4.0: StackExchange.Redis then releases and extends locks with DELEX/SET IFEQ.
   std::string redis_version = "8.4.0";
+  // Glob of counter keys whose INCR family never goes backwards across restarts (needs
+  // lease-file; README "Fencing tokens"). "" = off.
+  std::string fencing_keys;
   // Scripting (EVAL). A script over a budget is aborted and its writes are rolled back.
   bool lua_fast_path = true;  // run recognised lock scripts natively (A/B switch)
   bool io_uring = true;  // batch plain-TCP socket calls through io_uring where the kernel allows

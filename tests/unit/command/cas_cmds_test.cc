@@ -6,8 +6,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "command_fixture.h"
+#include "support/compat_scripts.h"
 #include "support/fake_object.h"
 
 namespace locknode::command {
@@ -102,6 +104,50 @@ TEST_F(CasCmdsTest, DelexErrors) {
     EXPECT_EQ(Run({"DELEX", "h", cond, "b6acb9d84a38ff74"}), kWrongType) << cond;
   }
   EXPECT_EQ(Run({"TYPE", "h"}), "+hash\r\n");
+}
+
+// DELEX IFEQ, DELIFEQ and redis-py's release script (run natively by the fast path, and in Lua
+// with the fast path off) are one operation: the same reply and keyspace from every state.
+TEST_F(CasCmdsTest, DelexAndTheReleaseScriptAgree) {
+  const std::string body(script::testdata::FindCompatScript("redispy_release")->body);
+  struct State {
+    const char* name;
+    bool set;
+    const char* value;
+    Millis px;
+    Millis advance;
+  };
+  const State states[] = {
+      {"missing", false, "", 0, 0},         {"same token", true, "tok", 0, 0},
+      {"other token", true, "other", 0, 0}, {"same token with ttl", true, "tok", 5000, 0},
+      {"expired", true, "tok", 5, 10},      {"empty value", true, "", 0, 0}};
+  for (const State& st : states) {
+    std::vector<std::string> replies;
+    for (int form = 0; form < 4; ++form) {
+      Run({"FLUSHALL"});
+      if (st.set) {
+        if (st.px > 0) {
+          Run({"SET", "lock", st.value, "PX", std::to_string(st.px)});
+        } else {
+          Run({"SET", "lock", st.value});
+        }
+      }
+      AdvanceTime(st.advance);
+      std::string reply;
+      if (form == 0) reply = Run({"DELEX", "lock", "IFEQ", "tok"});
+      if (form == 1) reply = Run({"DELIFEQ", "lock", "tok"});
+      if (form == 2) reply = Run({"EVAL", body, "1", "lock", "tok"});
+      if (form == 3) {
+        config_.lua_fast_path = false;  // read per call (script_exec.cc TryFastPath)
+        reply = Run({"EVAL", body, "1", "lock", "tok"});
+        config_.lua_fast_path = true;
+      }
+      replies.push_back(reply + "|" + Run({"EXISTS", "lock"}) + Run({"GET", "lock"}));
+    }
+    for (int form = 1; form < 4; ++form) {
+      EXPECT_EQ(replies[form], replies[0]) << st.name << " form " << form;
+    }
+  }
 }
 
 TEST_F(CasCmdsTest, DelIfEq) {
