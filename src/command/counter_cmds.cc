@@ -42,7 +42,7 @@ constexpr std::string_view kErrNotFloat = "ERR value is not a valid float";
 constexpr std::string_view kErrNanInf = "ERR increment would produce NaN or Infinity";
 
 // Redis MAX_LONG_DOUBLE_CHARS: string2ld refuses longer input, ld2string's buffer.
-constexpr size_t kMaxLongDoubleChars = 5 * 1024;
+constexpr size_t kMaxLongDoubleChars = size_t{5} * 1024;
 
 // Stores `value` under `key` keeping its TTL (Redis dbReplaceValue / dbAdd).
 void StoreKeepTtl(CommandContext& ctx, std::string_view key, std::string_view value,
