@@ -21,7 +21,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         cmake g++ make pkg-config \
         libboost1.81-dev libspdlog-dev libcli11-dev liblua5.1-0-dev libssl-dev liburing-dev \
-        libhiredis-dev libgtest-dev \
+        libhiredis-dev libxxhash-dev libgtest-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -56,7 +56,7 @@ FROM debian:bookworm-slim AS runtime-base
 # apt-get clean also drops /var/cache/apt/*.bin (~80 MB) on bases without docker-clean.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libspdlog1.10 libfmt9 liblua5.1-0 libssl3 liburing2 libhiredis0.14 \
+        libspdlog1.10 libfmt9 liblua5.1-0 libssl3 liburing2 libhiredis0.14 libxxhash0 \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log
 

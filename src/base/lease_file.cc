@@ -49,13 +49,20 @@ std::optional<LeaseRecord> ParseLeaseRecord(std::string_view text) {
   if (!watermark || !longest || *longest < 0) return std::nullopt;
   record.watermark = *watermark;
   record.longest_ttl = *longest;
+  const std::string_view epoch_text = Field(text, "epoch");
+  if (!epoch_text.empty()) {
+    const auto epoch = ParseInt64(epoch_text);
+    if (!epoch || *epoch < 0) return std::nullopt;
+    record.epoch = *epoch;
+  }
   return record;
 }
 
 std::string FormatLeaseRecord(const LeaseRecord& r) {
   return std::string(kMagic) + " boot=" + (r.boot_id.empty() ? "-" : r.boot_id) +
          " watermark_ms=" + std::to_string(r.watermark) +
-         " longest_ttl_ms=" + std::to_string(r.longest_ttl) + "\n";
+         " longest_ttl_ms=" + std::to_string(r.longest_ttl) + " epoch=" + std::to_string(r.epoch) +
+         "\n";
 }
 
 LeaseFile::~LeaseFile() {

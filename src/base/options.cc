@@ -102,6 +102,14 @@ const OptionSpec kOptions[] = {
      {0, kAny, "0 (no limit) or a number of bytes"}},
     // Accepted so a Redis-style file states it; any other policy would evict lock keys.
     {"maxmemory-policy", "Only noeviction", &Config::maxmemory_policy},
+    // Clients gate features on it (README "Reported version"): StackExchange.Redis uses DELEX /
+    // SET IFEQ for LockRelease/LockExtend from 8.4 on, WATCH/MULTI/EXEC below.
+    {"redis-version", "Redis version reported by INFO, HELLO and redis.REDIS_VERSION",
+     &Config::redis_version},
+    {"fencing-keys",
+     "Glob of INCR counters that never go backwards across restarts (needs lease-file); "
+     "\"\" = off",
+     &Config::fencing_keys, kHide},
     // Fixed answers for what clients probe (redis-benchmark: save/appendonly; SE.Redis:
     // databases): locknode keeps no persistence and has one database. Not options.
     {"save", "", {}, kOptReportOnly, {}, {}, {}, nullptr, nullptr, ""},

@@ -84,11 +84,14 @@ CommandTable BuildCommandTable() {
   RegisterScriptCommands(table);
   RegisterScanCommands(table);
   RegisterMemoryCommands(table);
-  RegisterStrlenCommand(table);
   RegisterZSetCommands(table);
   RegisterListCommands(table);
   RegisterSetCommands(table);
   RegisterHashCommands(table);
+  RegisterCounterCommands(table);
+  RegisterStringEditCommands(table);
+  RegisterKeyMoveCommands(table);
+  RegisterCasCommands(table);
   return table;
 }
 

@@ -25,10 +25,6 @@ namespace {
 
 namespace errors = protocol;
 
-// What HELLO reports. Clients gate features on the version (go-redis, Lettuce), so it is the
-// Redis release whose behaviour locknode reproduces, not locknode's own version (that one is in
-// INFO as locknode_version).
-constexpr std::string_view kRedisVersion = "7.0.15";
 constexpr std::string_view kDefaultUser = "default";
 
 // The only user is "default" (no ACLs). With no requirepass it is "nopass" and any password
@@ -158,7 +154,9 @@ void CmdHello(CommandContext& ctx, ArgList args) {
   ctx.reply.Bulk("server");
   ctx.reply.Bulk("redis");
   ctx.reply.Bulk("version");
-  ctx.reply.Bulk(kRedisVersion);
+  // Clients gate features on it (option redis-version, README "Reported version"); locknode's
+  // own version is INFO's locknode_version.
+  ctx.reply.Bulk(ctx.shard.config().redis_version);
   ctx.reply.Bulk("proto");
   ctx.reply.Integer(ctx.client.resp_version());
   ctx.reply.Bulk("id");

@@ -115,7 +115,8 @@ std::string HumanBytes(uint64_t n) {
 void AddServer(CommandContext& ctx, InfoText& info) {
   const Shard& shard = ctx.shard;
   info.Header("Server");
-  info.Line("redis_version", "7.0.15");  // what clients gate features on (HELLO says the same)
+  // What clients gate features on (HELLO says the same; option redis-version).
+  info.Line("redis_version", ctx.shard.config().redis_version);
   info.Line("locknode_version", LOCKNODE_VERSION);
   info.Line("redis_git_sha1", "00000000");
   info.Line("redis_git_dirty", 0);

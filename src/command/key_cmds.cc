@@ -65,7 +65,7 @@ void CmdObjectEncoding(CommandContext& ctx, ArgList args) {
     ctx.reply.Bulk(entry->object->encoding());
   } else {
     ctx.reply.Bulk(entry->kind == keyspace::ValueKind::kString
-                       ? keyspace::StringEncoding(entry->value)
+                       ? keyspace::StringEncoding(entry->value, entry->encoding)
                        : keyspace::CompactEncoding(entry->kind));
   }
 }
@@ -74,8 +74,9 @@ void CmdObjectEncoding(CommandContext& ctx, ArgList args) {
 void CmdObjectRefCount(CommandContext& ctx, ArgList args) {
   const auto entry = ObjectLookup(ctx, args[2]);
   if (!entry) return;
-  ctx.reply.Integer(
-      entry->kind == keyspace::ValueKind::kString ? keyspace::StringRefCount(entry->value) : 1);
+  ctx.reply.Integer(entry->kind == keyspace::ValueKind::kString
+                        ? keyspace::StringRefCount(entry->value, entry->encoding)
+                        : 1);
 }
 
 // Access frequency exists only under an LFU maxmemory policy; locknode has noeviction only, so
@@ -302,6 +303,11 @@ constexpr CommandSpec KeyCommand(std::string_view name, int arity, uint32_t flag
 constexpr uint32_t kRead = kReadOnly | kFast | kLoading;
 constexpr CommandSpec kKeyCommands[] = {
     KeyCommand("del", -2, kWrite, -1, CmdDel, "Delete a key", "key [key ...]", Lifetime::kRemoves),
+    // Redis frees big values in the background; here freeing is DEL's own work either way.
+    KeyCommand("unlink", -2, kWrite | kFast, -1, CmdDel,
+               "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but "
+               "non blocking.",
+               "key [key ...]", Lifetime::kRemoves),
     KeyCommand("exists", -2, kRead, -1, CmdExists, "Determine if a key exists", "key [key ...]"),
     KeyCommand("type", 2, kRead, 1, CmdType, "Determine the type stored at key", "key"),
     {.name = "object",

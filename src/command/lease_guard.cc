@@ -12,13 +12,17 @@ namespace locknode::command {
 
 LeaseGuard::LeaseGuard(const Config& config, const Clock& clock)
     : max_ttl_(config.max_ttl), require_ttl_(config.require_ttl) {
-  if (config.lease_file.empty()) return;
+  if (config.lease_file.empty()) {
+    if (!config.fencing_keys.empty()) throw LeaseError("fencing-keys needs lease-file");
+    return;
+  }
   const Millis now = clock.NowMs();
   std::optional<LeaseRecord> previous;
   std::string error;
   if (!file_.Open(config.lease_file, &previous, &error)) throw LeaseError(error);
   record_.boot_id = ReadBootId();
-  quarantine_until_ = now;  // first-ever start: nothing to wait for
+  quarantine_until_ = now;                             // first-ever start: nothing to wait for
+  record_.epoch = previous ? previous->epoch + 1 : 1;  // durable below, before serving
   if (previous) {
     record_.longest_ttl = previous->longest_ttl;
     const bool same_boot = !record_.boot_id.empty() && previous->boot_id == record_.boot_id;

@@ -166,6 +166,7 @@ script::EngineOptions ScriptEngineOptions(const Config& config, const Clock& clo
   options.limits.instruction_limit = static_cast<uint64_t>(config.lua_instruction_limit);
   options.limits.memory_limit_bytes = static_cast<size_t>(config.lua_memory_limit);
   options.now_ms = [&clock] { return clock.NowMs(); };
+  options.redis_version = config.redis_version;
   return options;
 }
 

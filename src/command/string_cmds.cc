@@ -1,10 +1,12 @@
-// String family: SET (with NX|XX, GET, EX|PX|EXAT|PXAT|KEEPTTL), SETNX, SETEX, PSETEX, GET.
+// String family: SET (with NX|XX, 8.4's IFEQ|IFNE|IFDEQ|IFDNE, GET, EX|PX|EXAT|PXAT|KEEPTTL),
+// SETNX, SETEX, PSETEX, GET.
 // Semantics and texts follow Redis 7.0 src/t_string.c (COMPAT.md §3.1, §3.2).
 
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
+#include "locknode/base/digest.h"
 #include "locknode/base/strings.h"
 #include "locknode/command/arg_cursor.h"
 #include "locknode/command/command_table.h"
@@ -46,6 +48,33 @@ enum class SetReply : uint8_t { kOkOrNull, kOneOrZero };
 // value of another kind fails the GET with WRONGTYPE, and then nothing is written.
 // The write policy (quarantine, max-ttl, require-ttl, the lease watermark) was applied by the
 // funnel from the row's Lifetime declaration before the handler ran.
+// SET with Redis 8.4's IFEQ|IFNE|IFDEQ|IFDNE: the key must hold a string (WRONGTYPE otherwise,
+// nothing written); with GET the old value is the reply whatever the outcome, without it a
+// failed condition replies null. IFNE/IFDNE create a missing key, IFEQ/IFDEQ never do.
+void SetIfValue(CommandContext& ctx, std::string_view key, std::string_view value,
+                const SetParams& params, TtlMode ttl, Millis deadline) {
+  const auto old = LookupTyped(ctx, key, keyspace::ValueKind::kString, params.get);
+  if (old.match == keyspace::Match::kWrongType) return;
+  if (IsDigestCond(params.cond) && !IsDigestText(params.cond_arg)) {
+    ctx.reply.Error(kErrDigestFormat);
+    return;
+  }
+  const bool found = old.match == keyspace::Match::kFound;
+  const bool holds = ValueCondHolds(params.cond, found, old.entry.value, params.cond_arg);
+  if (params.get) {
+    if (found) {
+      ctx.reply.Bulk(old.entry.value);  // before the write: the view dies with it
+    } else {
+      ctx.reply.Null();
+    }
+  } else if (!holds) {
+    ctx.reply.Null();
+  }
+  if (!holds) return;
+  ctx.shard.keyspace().Set(key, value, SetCond::kAlways, ttl, deadline, ctx.now);
+  if (!params.get) ctx.reply.Ok();
+}
+
 void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view value,
                 const SetParams& params, Millis deadline, SetReply style) {
   keyspace::Keyspace& ks = ctx.shard.keyspace();
@@ -54,6 +83,10 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
   const TtlMode ttl = params.keepttl                       ? TtlMode::kKeep
                       : params.expire != ExpireKind::kNone ? TtlMode::kAt
                                                            : TtlMode::kClear;
+  if (params.cond != ValueCond::kNone) {
+    SetIfValue(ctx, key, value, params, ttl, deadline);
+    return;
+  }
   if (params.get) {
     const auto old = LookupTyped(ctx, key, keyspace::ValueKind::kString, true);
     if (old.match == keyspace::Match::kWrongType) return;
@@ -127,8 +160,9 @@ constexpr CommandSpec kStringCommands[] = {
      .key_step = 1,
      .handler = CmdSet,
      .summary = "Set the string value of a key",
-     .arguments = "key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|"
-                  "PXAT unix-time-milliseconds|KEEPTTL]",
+     .arguments = "key value [NX|XX|IFEQ value|IFNE value|IFDEQ digest|IFDNE digest] [GET] "
+                  "[EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|"
+                  "KEEPTTL]",
      .group = "string",
      .lifetime = Lifetime::kSetOptions,
      .ttl_arg = 3},

@@ -24,6 +24,18 @@ LifetimeEffect FromSetOptions(ArgList args, size_t first, Millis now, int64_t wa
   return {Kind::kDeadline, expire.deadline};
 }
 
+// GETEX: PERSIST leaves the key without a TTL; an expire grants it; no option changes nothing.
+LifetimeEffect FromGetExOptions(ArgList args, size_t first, Millis now, int64_t wall_ms) {
+  GetExParams params;
+  ArgCursor cursor(args, first);
+  if (!ParseGetExParams(cursor, &params)) return {Kind::kInvalid};
+  if (params.persist) return {Kind::kNoTtl};
+  if (params.expire == ExpireKind::kNone) return {Kind::kNone};
+  const SetExpire expire = ResolveSetExpire(params.expire, params.expire_arg, now, wall_ms);
+  if (expire.error != ExpireError::kNone) return {Kind::kInvalid};
+  return {Kind::kDeadline, expire.deadline};
+}
+
 }  // namespace
 
 LifetimeEffect ResolveLifetime(const CommandSpec& cmd, ArgList args, Millis now, int64_t wall_us) {
@@ -42,6 +54,8 @@ LifetimeEffect ResolveLifetime(const CommandSpec& cmd, ArgList args, Millis now,
       return {Kind::kKeepsTtl};
     case Lifetime::kSetOptions:
       return FromSetOptions(args, at, now, wall_ms);
+    case Lifetime::kGetExOptions:
+      return FromGetExOptions(args, at, now, wall_ms);
     case Lifetime::kMillis:
       break;
     case Lifetime::kSeconds:

@@ -49,15 +49,36 @@ struct CompactValue {
   std::string_view bytes;
 };
 
+// A string's StringEnc (value.h) costs no header bytes either: a request is under 2^31 bytes, so
+// the key length's top bit is free. `key_bits` is the length itself, or for a key shorter than
+// 2^30 (every real key) kEncBit | (enc bit << 30) | length; for a longer key the encoding is
+// not kept (kAuto: by the bytes, as for anything SET writes).
 struct Entry {
   static constexpr uint32_t kTypedBit = uint32_t{1} << 31;
   static constexpr uint32_t kCompactBit = uint32_t{1} << 30;
   static constexpr uint32_t kCompactKindShift = 24;
   static constexpr uint32_t kCompactLenMask = (uint32_t{1} << kCompactKindShift) - 1;
+  static constexpr uint32_t kEncBit = uint32_t{1} << 31;
+  static constexpr uint32_t kEncMask = uint32_t{3} << 30;
+  static constexpr uint32_t kMaxEncKeyLen = (uint32_t{1} << 30) - 1;
 
   WheelNode hook;  // first member, so the entry's handle is the hook's: hook.deadline is the key's
-  uint32_t key_len;
+  uint32_t key_bits;
   uint32_t value_len;  // string: its length; other kinds: kTypedBit | ValueKind
+
+  // Branch-free: the two encoding bits are masked off only when kEncBit says they are there.
+  uint32_t key_len() const {
+    const uint32_t has_enc = 0u - (key_bits >> 31);  // all ones iff kEncBit
+    return key_bits & ~(has_enc & kEncMask);
+  }
+  StringEnc encoding() const {
+    return (key_bits & kEncBit) != 0 ? static_cast<StringEnc>(key_bits >> 30) : StringEnc::kAuto;
+  }
+  void set_encoding(StringEnc enc) {
+    const uint32_t len = key_len();
+    if (len > kMaxEncKeyLen) return;  // not kept: reported by the bytes
+    key_bits = enc == StringEnc::kAuto ? len : (static_cast<uint32_t>(enc) << 30) | len;
+  }
 
   static Entry* Get(const EntryArena& arena, Handle h) {
     return static_cast<Entry*>(arena.Resolve(h));
@@ -83,24 +104,24 @@ struct Entry {
   }
   char* data() { return out_of_line() ? body() : tail(); }
   const char* data() const { return out_of_line() ? body() : tail(); }
-  std::string_view key() const { return {data(), key_len}; }
+  std::string_view key() const { return {data(), key_len()}; }
   // Only for a string or a compact entry: its bytes.
   std::string_view value() const {
     LOCKNODE_DCHECK(!has_object());
-    return {data() + key_len, ValueSize()};
+    return {data() + key_len(), ValueSize()};
   }
   // Only for an entry owning an object.
   Object* object() const {
     LOCKNODE_DCHECK(has_object());
     Object* o = nullptr;  // memcpy: the bytes after the key are unaligned
-    std::memcpy(&o, data() + key_len, kObjectPointerBytes);
+    std::memcpy(&o, data() + key_len(), kObjectPointerBytes);
     return o;
   }
   Millis deadline() const { return hook.deadline; }
   // Overwrites a string or compact value in place; only for one of the same kind and length.
   void SetValueSameLength(std::string_view v) {
     LOCKNODE_DCHECK(!has_object() && v.size() == ValueSize());
-    if (!v.empty()) std::memcpy(data() + key_len, v.data(), v.size());
+    if (!v.empty()) std::memcpy(data() + key_len(), v.data(), v.size());
   }
 
   // Bytes of memory this entry occupies (block with size-class rounding, plus an out-of-line
@@ -108,7 +129,7 @@ struct Entry {
   // own bytes: what a used-memory count should add per key. O(1).
   size_t AllocatedBytes() const {
     return EntryArena::BlockBytes(BlockSize()) +
-           (out_of_line() ? size_t{key_len} + ValueSize() : 0);
+           (out_of_line() ? size_t{key_len()} + ValueSize() : 0);
   }
 
   // Allocates an unlinked string entry with no deadline.
@@ -170,7 +191,7 @@ struct Entry {
     if (is_string()) return value_len;
     return is_compact() ? (value_len & kCompactLenMask) : kObjectPointerBytes;
   }
-  size_t InlineSize() const { return sizeof(Entry) + key_len + ValueSize(); }
+  size_t InlineSize() const { return sizeof(Entry) + key_len() + ValueSize(); }
   bool out_of_line() const { return InlineSize() > EntryArena::kMaxSmall; }
   size_t BlockSize() const { return out_of_line() ? sizeof(Entry) + sizeof(char*) : InlineSize(); }
   // The bytes after the header: key and value, or the pointer to the out-of-line body.

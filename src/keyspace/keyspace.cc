@@ -92,7 +92,9 @@ struct Keyspace::Impl {
     return e.kind() == kind ? Match::kFound : Match::kWrongType;
   }
   static EntryView View(const Entry& e) {
-    if (e.is_string()) return EntryView{e.value(), e.deadline()};
+    if (e.is_string()) {
+      return EntryView{e.value(), e.deadline(), ValueKind::kString, nullptr, e.encoding()};
+    }
     if (e.is_compact()) return EntryView{e.value(), e.deadline(), e.kind(), nullptr};
     return EntryView{{}, e.deadline(), e.kind(), e.object()};
   }
@@ -116,8 +118,9 @@ struct Keyspace::Impl {
   }
 
   template <typename V>
-  void Insert(std::string_view key, V value, Millis deadline) {
+  void Insert(std::string_view key, V value, Millis deadline, StringEnc enc) {
     const Handle h = New(key, value);
+    if (enc != StringEnc::kAuto) Get(h)->set_encoding(enc);
     const bool inserted = table.insert(EntryRef{h}).second;
     LOCKNODE_DCHECK(inserted);
     (void)inserted;
@@ -125,12 +128,13 @@ struct Keyspace::Impl {
   }
 
   template <typename V>
-  void Overwrite(Table::iterator it, V value, Millis deadline) {
+  void Overwrite(Table::iterator it, V value, Millis deadline, StringEnc enc) {
     if constexpr (std::is_same_v<V, std::string_view>) {
       // A non-string's value_len is never a string length, so only a string can match.
       if (Entry* e = Get(it->h); e->value_len == value.size()) {
         // The common lock case (same-length tokens): no allocation, the hook stays put.
         e->SetValueSameLength(value);
+        e->set_encoding(enc);
         ApplyDeadline(it->h, deadline);
         return;
       }
@@ -146,6 +150,7 @@ struct Keyspace::Impl {
     const Handle fresh = New(Get(old)->key(), value);
     if (Get(old)->hook.linked()) wheel.Replace(old, fresh);  // O(1), keeps slot and deadline
     it->h = fresh;  // same key, same hash: the table needs no rehash
+    if (enc != StringEnc::kAuto) Get(fresh)->set_encoding(enc);
     Free(old);
     ApplyDeadline(fresh, deadline);
   }
@@ -157,7 +162,7 @@ struct Keyspace::Impl {
   // Redis setGenericCommand / setKey for a value of any kind.
   template <typename V>
   Stored Store(std::string_view key, V value, SetCond cond, TtlMode ttl, Millis deadline,
-               Millis now) {
+               Millis now, StringEnc enc = StringEnc::kAuto) {
     auto it = Lookup(key, now);
     const bool present = it != table.end();
     if ((cond == SetCond::kIfAbsent && present) || (cond == SetCond::kIfPresent && !present)) {
@@ -176,9 +181,9 @@ struct Keyspace::Impl {
       new_deadline = Get(it->h)->deadline();
     }
     if (present) {
-      Overwrite(it, value, new_deadline);
+      Overwrite(it, value, new_deadline, enc);
     } else {
-      Insert(key, value, new_deadline);
+      Insert(key, value, new_deadline, enc);
     }
     Notify(key, KeyChange::kWritten);
     return Stored::kValue;
@@ -233,8 +238,8 @@ TypedEntry Keyspace::FindTyped(std::string_view key, ValueKind kind, Millis now)
 }
 
 bool Keyspace::Set(std::string_view key, std::string_view value, SetCond cond, TtlMode ttl,
-                   Millis deadline, Millis now) {
-  return impl_->Store(key, value, cond, ttl, deadline, now) != Impl::Stored::kNothing;
+                   Millis deadline, Millis now, StringEnc enc) {
+  return impl_->Store(key, value, cond, ttl, deadline, now, enc) != Impl::Stored::kNothing;
 }
 
 bool Keyspace::SetObject(std::string_view key, std::unique_ptr<Object> object, SetCond cond,

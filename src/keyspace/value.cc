@@ -41,12 +41,14 @@ std::string_view CompactEncoding(ValueKind /*kind*/) {
   return "listpack";  // Redis 7.0's small hash, sorted set and (7.2) list
 }
 
-std::string_view StringEncoding(std::string_view value) {
-  if (IntegerEncoded(value)) return "int";
+std::string_view StringEncoding(std::string_view value, StringEnc enc) {
+  if (enc == StringEnc::kRaw) return "raw";
+  if (enc == StringEnc::kAuto && IntegerEncoded(value)) return "int";
   return value.size() <= kEmbstrSizeLimit ? "embstr" : "raw";
 }
 
-int64_t StringRefCount(std::string_view value) {
+int64_t StringRefCount(std::string_view value, StringEnc enc) {
+  if (enc != StringEnc::kAuto) return 1;
   const auto n = IntegerEncoded(value);
   return n && *n >= 0 && *n < kSharedIntegers ? INT_MAX : 1;  // OBJ_SHARED_REFCOUNT
 }

@@ -114,7 +114,7 @@ EngineCore::EngineCore(EngineOptions opts) : options(std::move(opts)) {
   if (L == nullptr) std::abort();
   lua_atpanic(L, Panic);
   call_sink = LuaReplySink(L);
-  BuildSandbox(L);
+  BuildSandbox(L, options.redis_version);
   lua_pushcfunction(L, ErrorHandler);
   error_handler_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   // Anchor the field names the reply converter looks up, so pushing them never allocates.

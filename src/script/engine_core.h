@@ -87,9 +87,9 @@ inline EngineCore* CoreOf(lua_State* lua) {
 
 // lua_sandbox.cc: opens the allowed libraries, removes the dangerous globals, installs the
 // read-only proxies. Leaves the script environment table at registry[kEnvKey].
-void BuildSandbox(lua_State* lua);
+void BuildSandbox(lua_State* lua, std::string_view redis_version);
 // lua_redis_api.cc: builds the `redis` table (left on the stack).
-void PushRedisApi(lua_State* lua);
+void PushRedisApi(lua_State* lua, std::string_view redis_version);
 // lua_to_reply.cc: converts the value on top of the stack to a reply and pops it.
 void LuaToReply(lua_State* lua, int resp, protocol::ReplySink& sink);
 // The number of values LuaToReply would write for the value on top of the stack (left there),

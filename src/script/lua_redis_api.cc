@@ -206,9 +206,24 @@ void SetNumber(lua_State* lua, const char* name, double v) {
   lua_setfield(lua, -2, name);
 }
 
+// Redis's REDIS_VERSION_NUM: (major << 16) | (minor << 8) | patch, from "X.Y.Z".
+double VersionNumber(std::string_view version) {
+  int parts[3] = {0, 0, 0};
+  size_t part = 0;
+  for (const char c : version) {
+    if (c == '.') {
+      if (++part == 3) break;
+    } else if (c >= '0' && c <= '9') {
+      parts[part] = parts[part] * 10 + (c - '0');
+      if (parts[part] > 255) parts[part] = 255;
+    }
+  }
+  return static_cast<double>((parts[0] << 16) | (parts[1] << 8) | parts[2]);
+}
+
 }  // namespace
 
-void PushRedisApi(lua_State* lua) {
+void PushRedisApi(lua_State* lua, std::string_view redis_version) {
   static constexpr luaL_Reg kFunctions[] = {
       {"call", RedisCall},
       {"pcall", RedisPcall},
@@ -234,10 +249,10 @@ void PushRedisApi(lua_State* lua) {
   SetNumber(lua, "REPL_SLAVE", 2);
   SetNumber(lua, "REPL_REPLICA", 2);
   SetNumber(lua, "REPL_ALL", 3);
-  // The Redis version locknode answers as (INFO says the same).
-  lua_pushliteral(lua, "7.0.15");
+  // The Redis version locknode answers as (INFO and HELLO say the same).
+  lua_pushlstring(lua, redis_version.data(), redis_version.size());
   lua_setfield(lua, -2, "REDIS_VERSION");
-  SetNumber(lua, "REDIS_VERSION_NUM", 0x0007000f);
+  SetNumber(lua, "REDIS_VERSION_NUM", VersionNumber(redis_version));
 }
 
 }  // namespace locknode::script::internal

@@ -205,7 +205,7 @@ void PushReadonlyProxy(lua_State* lua, int index) {
   SetReadonlyMetatable(lua, target);
 }
 
-void BuildSandbox(lua_State* lua) {
+void BuildSandbox(lua_State* lua, std::string_view redis_version) {
   OpenLib(lua, "", luaopen_base);
   OpenLib(lua, LUA_TABLIBNAME, luaopen_table);
   OpenLib(lua, LUA_STRLIBNAME, luaopen_string);
@@ -214,7 +214,7 @@ void BuildSandbox(lua_State* lua) {
   RemoveStringFunctions(lua);
   BoundLibraries(lua);
   CreateLockedMeta(lua);
-  PushRedisApi(lua);
+  PushRedisApi(lua, redis_version);
   lua_setfield(lua, LUA_GLOBALSINDEX, "redis");
   for (const char* name : {"string", "table", "math"}) ProxyGlobal(lua, name, false);
   ProxyGlobal(lua, "redis", true);

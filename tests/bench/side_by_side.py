@@ -28,6 +28,11 @@ WORKLOADS = {
     "acquire_p32": "--mode acquire --clients 50 --pipeline 32 --keys 1000000 --px 30000",
     "contended": "--mode contended --clients 50 --pipeline 1 --px 30000",
     "release": "--mode release --clients 50 --pipeline 1 --keys {held_keys}",
+    # Redis 8.4's DELEX IFEQ release of the same keys. Redis 7.0 has no DELEX: locknode only,
+    # compared with the EVALSHA release of both servers in the same run (CROSS below).
+    "delex_release": "--mode delex_release --clients 50 --pipeline 1 --keys {held_keys}",
+    # Fencing-token counters: INCR on 1000 counters.
+    "incr": "--mode incr --clients 50 --pipeline 1 --keys 1000",
     "cycle": "--mode cycle --clients 50 --keys 1000000 --px 30000",
     "latency": "--mode latency --clients 50 --rate {rate} --keys 1000000 --px 30000",
     "memory": "--mode memory --clients 50 --keys {fill_keys} --px 600000",
@@ -51,6 +56,8 @@ METRICS = [
     ("contended", "server_cpu_us_per_op", "  server CPU us/op", None, None),
     ("release", "ops_per_sec", "release ops/s", 3.0, "ge"),
     ("release", "server_cpu_us_per_op", "  server CPU us/op", None, None),
+    ("incr", "ops_per_sec", "incr ops/s", None, None),
+    ("incr", "server_cpu_us_per_op", "incr server CPU us/op", 0.7, "le"),
     ("cycle", "ops_per_sec", "full cycle cycles/s", 1.5, "ge"),
     ("cycle", "server_cpu_us_per_op", "  server CPU us/cycle", None, None),
     ("latency", "p50_us", "acquire@rate p50 us", None, None),
@@ -68,6 +75,20 @@ METRICS = [
     ("hash_cycle", "server_cpu_us_per_op", "  server CPU us/cycle", 0.6, "le"),
     ("hash_memory", "bytes_per_lock", "bytes per hash lock", 0.5, "le"),
     ("idle", "p99_us", "PING p99 us w/ idle", None, None),
+]
+
+
+# Workloads only locknode can run (commands Redis 7.0 lacks).
+LOCKNODE_ONLY = {"delex_release"}
+
+# Cross-workload rows: (workload A, server A, workload B, server B, metric, label, target, how).
+CROSS = [
+    ("delex_release", "locknode", "release", "locknode", "server_cpu_us_per_op",
+     "DELEX vs own EVALSHA us/op", 1.0, "le"),
+    ("delex_release", "locknode", "release", "redis", "server_cpu_us_per_op",
+     "DELEX vs redis EVALSHA us/op", None, None),
+    ("delex_release", "locknode", "release", "locknode", "ops_per_sec",
+     "DELEX vs own EVALSHA ops/s", None, None),
 ]
 
 
@@ -188,7 +209,7 @@ def compare(values, names, a_kind, b_kind, with_targets=False):
         if w not in names:
             continue
         a_vals, b_vals = values(w, a_kind, metric), values(w, b_kind, metric)
-        if None in a_vals or None in b_vals:
+        if not a_vals or not b_vals or None in a_vals or None in b_vals:
             continue
         ma, mb = statistics.median(a_vals), statistics.median(b_vals)
         ratio = ma / mb if mb else None
@@ -262,6 +283,8 @@ def main():
             for w in names:
                 args = WORKLOADS[w].format(**params).split() + common
                 for kind, binary in binaries.items():  # A (then the baseline) then B
+                    if kind == "redis" and w in LOCKNODE_ONLY:
+                        continue
                     server = Server(kind, binary, tmp, a.server_cpu, a.locknode_arg)
                     try:
                         res = run_loadgen(loadgen, server, args, a.gen_cpu, timeout=300)
@@ -294,6 +317,26 @@ def main():
 
     rows = compare(values, names, "locknode", "redis", with_targets=True)
     baseline_rows = compare(values, names, "locknode", "baseline") if a.baseline else []
+
+    for wa, sa, wb, sb, metric, label, target, how in CROSS:
+        if wa not in names or wb not in names:
+            continue
+        a_vals, b_vals = values(wa, sa, metric), values(wb, sb, metric)
+        if not a_vals or not b_vals or None in a_vals or None in b_vals:
+            continue
+        ma, mb = statistics.median(a_vals), statistics.median(b_vals)
+        ratio = ma / mb if mb else None
+        per_round = [x / y for x, y in zip(a_vals, b_vals) if y]
+        met = None
+        if target is not None and ratio is not None:
+            met = ratio >= target if how == "ge" else ratio <= target
+        rows.append({"workload": f"{wa}/{sa} vs {wb}/{sb}", "metric": metric, "label": label,
+                     "locknode": a_vals, "redis": b_vals, "locknode_median": ma,
+                     "redis_median": mb, "ratio": ratio,
+                     "round_ratio_min": min(per_round) if per_round else None,
+                     "round_ratio_max": max(per_round) if per_round else None,
+                     "target": (">=" if how == "ge" else "<=") + f" {target}x" if target else "",
+                     "met": met})
 
     cpu_rows = []
     for w in names:
@@ -338,7 +381,8 @@ def main():
 
     # Say plainly when a closed-loop number is not a capacity figure.
     notes = []
-    closed_loop = ("acquire", "acquire_p32", "contended", "release", "cycle")
+    closed_loop = ("acquire", "acquire_p32", "contended", "release", "delex_release", "incr",
+                   "cycle")
     for c in cpu_rows:
         for kind in binaries:
             gen, srv = c[f"{kind}_gen_cpu_pct"], c[f"{kind}_server_cpu_pct"]

@@ -53,13 +53,14 @@ TEST_F(RedisToolsTest, CliErrorsAndPing) {
 
 TEST_F(RedisToolsTest, Benchmark) {
   LOCKNODE_REQUIRE_TOOL("redis-benchmark");
-  ToolResult r = RunTool(
-      {"redis-benchmark", "-p", std::to_string(port()), "-t", "set,get,ping", "-n", "20000", "-q"},
-      kBenchmarkTimeout);
+  ToolResult r = RunTool({"redis-benchmark", "-p", std::to_string(port()), "-t",
+                          "ping,set,get,incr,mset", "-n", "20000", "-q"},
+                         kBenchmarkTimeout);
   EXPECT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output.find("Error"), std::string::npos) << r.output;
-  for (const char* test : {"PING_INLINE", "PING_MBULK", "SET", "GET"}) {
+  // Issue 16: the default run used to stop at INCR.
+  for (const char* test : {"PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "MSET (10 keys)"}) {
     EXPECT_NE(r.output.find(std::string(test) + ": "), std::string::npos) << test << r.output;
   }
 }

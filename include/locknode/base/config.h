@@ -47,6 +47,12 @@ struct Config {
   bool require_ttl = false;  // refuse writes that leave a key without a TTL
   int64_t maxmemory = 0;     // bytes of key memory; past it writes get -OOM; 0 = none
   std::string maxmemory_policy = "noeviction";  // the only one accepted
+  // The Redis version INFO, HELLO and Lua's redis.REDIS_VERSION report (README: "Reported
+  // version"). 8.4.0: StackExchange.Redis then releases and extends locks with DELEX/SET IFEQ.
+  std::string redis_version = "8.4.0";
+  // Glob of counter keys whose INCR family never goes backwards across restarts (needs
+  // lease-file; README "Fencing tokens"). "" = off.
+  std::string fencing_keys;
   // Scripting (EVAL). A script over a budget is aborted and its writes are rolled back.
   bool lua_fast_path = true;  // run recognised lock scripts natively (A/B switch)
   bool io_uring = true;  // batch plain-TCP socket calls through io_uring where the kernel allows

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,9 @@ struct LeaseRecord {
   std::string boot_id;   // /proc/sys/kernel/random/boot_id of the boot the deadlines belong to
   Millis watermark = 0;  // no key granted before the stop outlives this monotonic time
   Millis longest_ttl = 0;
+  // Starts of the node on this file, this one included (fencing-keys: README "Fencing tokens").
+  // Absent in files written before it existed: read as 0.
+  int64_t epoch = 0;
 };
 
 // This boot's id, or "" where the kernel does not say (then every restart counts as a reboot).

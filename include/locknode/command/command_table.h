@@ -52,17 +52,18 @@ enum CommandFlag : uint32_t {
 // write_policy.h): a handler never calls the lease guard itself, so a new write command cannot
 // forget it. Every kWrite row declares something other than kNone (CommandTable::Add checks).
 enum class Lifetime : uint8_t {
-  kNone,         // not a write
-  kRemoves,      // can only delete keys (DEL, FLUSHALL): allowed during the restart quarantine
-  kNoTtl,        // leaves keys without a TTL (SETNX, MSET, PERSIST): refused by require-ttl
-  kKeepsTtl,     // writes into a key in place (HSET, HINCRBY, ZADD, LPUSH, SADD): an existing
-                 // args[first_key] keeps its TTL; a key it creates has none (refused by
-                 // require-ttl)
-  kSetOptions,   // SET's [EX|PX|EXAT|PXAT|KEEPTTL] options, from args[ttl_arg] on
-  kSeconds,      // args[ttl_arg] is a TTL in seconds (SETEX, EXPIRE)
-  kMillis,       // ... in milliseconds (PSETEX, PEXPIRE)
-  kUnixSeconds,  // ... a unix time in seconds (EXPIREAT)
-  kUnixMillis,   // ... a unix time in milliseconds (PEXPIREAT)
+  kNone,          // not a write
+  kRemoves,       // can only delete keys (DEL, FLUSHALL): allowed during the restart quarantine
+  kNoTtl,         // leaves keys without a TTL (SETNX, MSET, PERSIST): refused by require-ttl
+  kSetOptions,    // SET's [EX|PX|EXAT|PXAT|KEEPTTL] options, from args[ttl_arg] on
+  kSeconds,       // args[ttl_arg] is a TTL in seconds (SETEX, EXPIRE)
+  kMillis,        // ... in milliseconds (PSETEX, PEXPIRE)
+  kUnixSeconds,   // ... a unix time in seconds (EXPIREAT)
+  kUnixMillis,    // ... a unix time in milliseconds (PEXPIREAT)
+  kKeepsTtl,      // changes a value in place, keeping its key's TTL, or creates it without one
+                  // (INCR, APPEND, HSET, ZADD, LPUSH, SADD; RENAME/COPY: the TTL of the key at
+                  // first_key); like SET ... KEEPTTL, so a new key is refused by require-ttl
+  kGetExOptions,  // GETEX's [EX|PX|EXAT|PXAT|PERSIST] options, from args[ttl_arg] on
 };
 
 // One row of the command table (Redis redisCommand, Dragonfly CI{}). Arity follows Redis: N means

@@ -16,10 +16,13 @@ void RegisterServerCommands(
 void RegisterScriptCommands(CommandTable& table);  // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
 void RegisterScanCommands(CommandTable& table);    // SCAN KEYS RANDOMKEY
 void RegisterMemoryCommands(CommandTable& table);  // MEMORY USAGE|HELP
-void RegisterStrlenCommand(CommandTable& table);   // STRLEN
 void RegisterZSetCommands(CommandTable& table);    // ZADD ZRANGE ZREM ZPOP* ... (sorted sets)
 void RegisterListCommands(CommandTable& table);    // LPUSH RPUSH LPOP LRANGE LMOVE ... (lists)
 void RegisterSetCommands(CommandTable& table);     // SADD SREM SMEMBERS SINTER ... (sets)
 void RegisterHashCommands(CommandTable& table);    // HSET HGET HDEL HINCRBY ... HSCAN
+void RegisterCounterCommands(CommandTable& table);     // INCR INCRBY DECR DECRBY INCRBYFLOAT
+void RegisterStringEditCommands(CommandTable& table);  // APPEND STRLEN GETDEL GETEX GETSET SETRANGE
+void RegisterKeyMoveCommands(CommandTable& table);     // RENAME RENAMENX COPY TOUCH
+void RegisterCasCommands(CommandTable& table);         // DELEX DELIFEQ DIGEST
 
 }  // namespace locknode::command

@@ -73,6 +73,9 @@ class LeaseGuard {
     if (writer_) writer_->Flush();
   }
   int64_t max_ttl() const { return max_ttl_; }
+  // This start's number on the lease file (1 for the first), on disk before any command runs;
+  // 0 without a lease file.
+  int64_t epoch() const { return record_.epoch; }
   bool ExceedsMaxTtl(Millis ttl) const { return max_ttl_ > 0 && ttl > max_ttl_; }
 
   // A deadline is about to be granted to a key (SET PX, PEXPIRE, extend...). Checks max-ttl

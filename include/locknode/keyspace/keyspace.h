@@ -20,6 +20,7 @@ struct EntryView {
   // The value when it is an Object (owned by the keyspace); null for a string or a compact
   // value (kind != kString, bytes in `value`, encoding CompactEncoding(kind)).
   Object* object = nullptr;
+  StringEnc encoding = StringEnc::kAuto;  // a string's OBJECT ENCODING rule (value.h)
 };
 
 // A lookup that expects one kind of value. kWrongType is the one place the keyspace decides
@@ -110,8 +111,9 @@ class Keyspace {
   // `deadline` is used only with TtlMode::kAt; a deadline that is already past (deadline <= now)
   // stores nothing and deletes any old value, yet still counts as "set" (Redis: SET k v PXAT 1
   // replies +OK and the key is gone). Returns false iff the condition failed (nothing changed).
+  // `enc`: how OBJECT ENCODING reports the stored string (value.h StringEnc).
   bool Set(std::string_view key, std::string_view value, SetCond cond, TtlMode ttl, Millis deadline,
-           Millis now);
+           Millis now, StringEnc enc = StringEnc::kAuto);
   // Set's rules for a non-string value (non-null, kind() != kString): the keyspace takes the
   // object when it stores it and deletes it otherwise (condition failed, deadline past).
   bool SetObject(std::string_view key, std::unique_ptr<Object> object, SetCond cond, TtlMode ttl,

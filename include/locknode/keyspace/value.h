@@ -66,14 +66,19 @@ std::string_view CompactEncoding(ValueKind kind);
 // SETRANGE) must check it.
 inline constexpr size_t kMaxStringBytes = (size_t{1} << 31) - 1;
 
-// Redis's OBJECT ENCODING of a string value as Redis stores what SET, SETNX, SETEX, PSETEX, MSET
-// and GETSET write (tryObjectEncoding): "int" for a strict decimal int64 of at most 20
-// characters, else "embstr" up to 44 bytes, else "raw". Commands that build strings otherwise
-// (APPEND, SETRANGE: always "raw" in Redis) would need the encoding stored.
-std::string_view StringEncoding(std::string_view value);
+// How a string's OBJECT ENCODING is decided. kAuto: by its bytes, as Redis stores what SET, SETNX,
+// SETEX, PSETEX, MSET, GETSET and INCR write (tryObjectEncoding). Two Redis commands build strings
+// without that step and the reply depends on history, so the entry keeps it: kEmbstr for
+// INCRBYFLOAT's result (createStringObject: "embstr" up to 44 bytes even when it looks like an
+// integer, "10"), kRaw for what APPEND and SETRANGE modified in place (always "raw").
+enum class StringEnc : uint8_t { kAuto = 0, kEmbstr = 2, kRaw = 3 };
+
+// Redis's OBJECT ENCODING of a string value: with kAuto "int" for a strict decimal int64 of at
+// most 20 characters, else "embstr" up to 44 bytes, else "raw".
+std::string_view StringEncoding(std::string_view value, StringEnc enc = StringEnc::kAuto);
 
 // Redis's OBJECT REFCOUNT of a string value: int-encoded 0..9999 are its shared integers
 // (refcount INT_MAX) under the noeviction policy, the only one locknode has; anything else is 1.
-int64_t StringRefCount(std::string_view value);
+int64_t StringRefCount(std::string_view value, StringEnc enc = StringEnc::kAuto);
 
 }  // namespace locknode::keyspace

@@ -61,6 +61,9 @@ struct EngineOptions {
   std::function<int64_t()> now_ms;
   // redis.log(level, ...): level is Redis's LL_DEBUG(0)..LL_WARNING(3). May be empty.
   std::function<void(int level, std::string_view message)> log;
+  // redis.REDIS_VERSION ("X.Y.Z", what INFO and HELLO report; option redis-version) and its
+  // REDIS_VERSION_NUM (0x00XXYYZZ).
+  std::string redis_version = "8.4.0";
 };
 
 // One sandboxed Lua 5.1 state (GUIDE §2.5, SAFETY §2.4). Single-threaded: one engine per shard,

@@ -30,7 +30,18 @@ constexpr int kFillDepth = 64;  // pipeline depth of every fill (untimed setup, 
 
 // kSemaphore: redis-semaphore's acquire script on one key (limit 10), then ZREM (its release);
 // a refused acquire is retried at once. kSemFill: 10 holders on each of `total` / 10 keys.
-enum class Mode { kAcquire, kContended, kRelease, kCycle, kLatency, kFill, kSemaphore, kSemFill };
+enum class Mode {
+  kAcquire,
+  kContended,
+  kRelease,
+  kDelexRelease,
+  kIncr,
+  kCycle,
+  kLatency,
+  kFill,
+  kSemaphore,
+  kSemFill
+};
 
 struct Conn {
   int fd = -1;
@@ -218,6 +229,21 @@ class Engine {
                       Key("lock:a:", NextRand(c.rng) % static_cast<uint64_t>(o_.keys)), c.token});
         }
         c.held_next = !c.held_next;
+        break;
+      case Mode::kDelexRelease:  // the same releases as kRelease, as Redis 8.4's DELEX IFEQ
+        if (c.held_next) {
+          const uint64_t k = static_cast<uint64_t>(held_cursor_++ % held_keys_);
+          AppendCommand(c.out, {"DELEX", Key("lock:h:", k), "IFEQ", held_token_});
+        } else {
+          AppendCommand(c.out,
+                        {"DELEX", Key("lock:a:", NextRand(c.rng) % static_cast<uint64_t>(o_.keys)),
+                         "IFEQ", c.token});
+        }
+        c.held_next = !c.held_next;
+        break;
+      case Mode::kIncr:  // fencing-token style counters: INCR counter:<random in keys>
+        AppendCommand(c.out,
+                      {"INCR", Key("counter:", NextRand(c.rng) % static_cast<uint64_t>(o_.keys))});
         break;
       case Mode::kCycle:
         if (c.phase == 0) {
@@ -418,6 +444,8 @@ class Engine {
       case Mode::kAcquire:
       case Mode::kContended:
       case Mode::kRelease:
+      case Mode::kDelexRelease:
+      case Mode::kIncr:
         Issue(c, now);
         break;
       case Mode::kCycle:

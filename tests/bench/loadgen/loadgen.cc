@@ -89,14 +89,14 @@ int RunThroughput(const Options& o, Mode mode) {
   if (o.hash && mode == Mode::kCycle) LoadHashScripts(o.port, e);
   e.Open(o.clients);
   Json j;
-  if (mode == Mode::kRelease) {
+  if (mode == Mode::kRelease || mode == Mode::kDelexRelease) {
     // Held keys: lock:h:<i> with the shared held token, enough for every measured release.
     const int64_t t = NowNs();
     e.set_fill("lock:h:", Token(424242), 600000);
     e.Fill(o.keys);
     j.Num("prefill_s", static_cast<double>(NowNs() - t) / 1e9);
     e.counters() = Counters{};
-    e.set_mode(Mode::kRelease);
+    e.set_mode(mode);
     e.set_held_keys(o.keys);
     e.measuring = false;
   }
@@ -318,7 +318,8 @@ int main(int argc, char** argv) {
   const Options o = ParseOptions(argc, argv);
   static const std::map<std::string, Mode> kThroughput = {
       {"acquire", Mode::kAcquire}, {"contended", Mode::kContended},
-      {"release", Mode::kRelease}, {"cycle", Mode::kCycle},
+      {"release", Mode::kRelease}, {"delex_release", Mode::kDelexRelease},
+      {"incr", Mode::kIncr},       {"cycle", Mode::kCycle},
       {"latency", Mode::kLatency}, {"semaphore", Mode::kSemaphore}};
   if (auto it = kThroughput.find(o.mode); it != kThroughput.end())
     return RunThroughput(o, it->second);

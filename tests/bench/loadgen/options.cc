@@ -15,6 +15,8 @@ namespace locknode::loadgen {
       "  contended  the same SET, every client on lock:contended\n"
       "  release    EVALSHA sha 1 key token: half on held keys (prefilled, matching token),\n"
       "             half on absent keys\n"
+      "  delex_release  the same releases as DELEX key IFEQ token (Redis 8.4; not in 7.0)\n"
+      "  incr       INCR counter:<random in keys> (fencing-token counters)\n"
       "  cycle      per client: SET NX PX, then EVALSHA release of that key (pipeline 1)\n"
       "  latency    acquire at a fixed total --rate (open loop, latency from intended send)\n"
       "  memory     fill --keys locks lock:<i> PX --px; resident bytes per lock\n"

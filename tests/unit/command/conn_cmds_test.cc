@@ -21,7 +21,7 @@ constexpr std::string_view kHelloTail =
 
 std::string HelloReply(int proto, int id) {
   return std::string(proto == 3 ? "%7\r\n" : "*14\r\n") +
-         "$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:" +
+         "$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n8.4.0\r\n$5\r\nproto\r\n:" +
          std::to_string(proto) + "\r\n$2\r\nid\r\n:" + std::to_string(id) + "\r\n" +
          std::string(kHelloTail);
 }

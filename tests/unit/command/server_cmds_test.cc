@@ -24,7 +24,7 @@ std::string BulkBody(const std::string& reply) {
 TEST_F(ServerTest, InfoHasWhatClientsRead) {
   const std::string body = BulkBody(Run({"INFO"}));
   for (const char* field :
-       {"# Server\r\nredis_version:7.0.15\r\nlocknode_version:" LOCKNODE_VERSION "\r\n",
+       {"# Server\r\nredis_version:8.4.0\r\nlocknode_version:" LOCKNODE_VERSION "\r\n",
         "redis_mode:standalone\r\n", "\r\n# Clients\r\nconnected_clients:1\r\n",
         "\r\n# Memory\r\nused_memory:", "maxmemory_policy:noeviction\r\n",
         "\r\n# Persistence\r\nloading:0\r\n", "\r\n# Stats\r\ntotal_connections_received:0\r\n",

@@ -45,7 +45,9 @@ bool IsKeyPosition(const CommandSpec& spec, int i, int argc) {
   return i >= spec.first_key && i <= last && (i - spec.first_key) % step == 0;
 }
 
-// Command lines for a row, from its declaration only: keys are "k", other arguments "v", and
+// Command lines for a row, from its declaration only: the first key is "k" (which holds "1"),
+// any other key "v" (so RENAME/COPY name two keys), other arguments "1" (a valid count, offset,
+// increment or value for every row: the lines must be valid commands for the checks below), and
 // the declared TTL argument (or SET's options) carries `ttl_ms` in the declared unit.
 std::vector<std::vector<std::string>> Invocations(const WriteRow& row, Millis ttl_ms,
                                                   int64_t wall_ms) {
@@ -53,12 +55,16 @@ std::vector<std::vector<std::string>> Invocations(const WriteRow& row, Millis tt
   const int argc = spec.arity > 0 ? spec.arity : -spec.arity;
   std::vector<std::string> base = row.prefix;
   for (int i = static_cast<int>(base.size()); i < argc; ++i) {
-    base.push_back(IsKeyPosition(spec, i, argc) ? "k" : "v");
+    if (IsKeyPosition(spec, i, argc)) {
+      base.push_back(i == spec.first_key ? "k" : "v");
+    } else {
+      base.push_back("1");
+    }
   }
   const auto at = static_cast<size_t>(spec.ttl_arg);
   auto with_ttl = [&](std::string value) {
     std::vector<std::string> args = base;
-    if (at >= args.size()) args.resize(at + 1, "v");
+    if (at >= args.size()) args.resize(at + 1, "1");
     args[at] = std::move(value);
     return args;
   };
@@ -75,6 +81,16 @@ std::vector<std::vector<std::string>> Invocations(const WriteRow& row, Millis tt
                                                  {"XX", "GET", "PX", ms},
                                                  {},
                                                  {"KEEPTTL"}}) {
+        std::vector<std::string> args(base.begin(), base.begin() + spec.ttl_arg);
+        args.insert(args.end(), opts.begin(), opts.end());
+        out.push_back(args);
+      }
+      return out;
+    }
+    case Lifetime::kGetExOptions: {
+      std::vector<std::vector<std::string>> out;
+      for (const std::vector<std::string>& opts : std::vector<std::vector<std::string>>{
+               {"PX", ms}, {"EX", secs}, {"PXAT", std::to_string(wall_ms + ttl_ms)}, {"PERSIST"}}) {
         std::vector<std::string> args(base.begin(), base.begin() + spec.ttl_arg);
         args.insert(args.end(), opts.begin(), opts.end());
         out.push_back(args);
@@ -133,7 +149,7 @@ class WritePolicyTest : public ::testing::Test {
     ks.Clear();
     const Millis now = clock_.NowMs();
     prepared_deadline_ = now + kHeldTtl;
-    ks.Set("k", "v", SetCond::kAlways, TtlMode::kAt, prepared_deadline_, now);
+    ks.Set("k", "1", SetCond::kAlways, TtlMode::kAt, prepared_deadline_, now);
   }
   // "value/deadline" of every key, for "nothing changed" checks.
   std::string Snapshot(Node& node) {
@@ -217,7 +233,8 @@ TEST_F(WritePolicyTest, MaxTtlBoundsEveryGrantedDeadline) {
             }
           }
           if (ttl == 5000 && DeclaresTtl(spec) && line.find("KEEPTTL") == std::string::npos &&
-              line != std::string(spec.name) + " k v ") {
+              line.find("PERSIST") == std::string::npos &&
+              line != std::string(spec.name) + " k 1 ") {
             EXPECT_EQ(reply, "-ERR invalid expire time in '" + std::string(spec.name) +
                                  "' command (max-ttl is 1000 ms)\r\n")
                 << line;

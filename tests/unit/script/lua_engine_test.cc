@@ -200,7 +200,8 @@ TEST_F(LuaEngineTest, RedisApiHelpers) {
   EXPECT_EQ(Eval("return redis.replicate_commands()"), ":1\r\n");
   EXPECT_EQ(Eval("return redis.set_repl(redis.REPL_ALL)"), "$-1\r\n");
   EXPECT_EQ(Eval("return redis.setresp(3)"), "$-1\r\n");
-  EXPECT_EQ(Eval("return redis.REDIS_VERSION"), "$6\r\n7.0.15\r\n");
+  EXPECT_EQ(Eval("return redis.REDIS_VERSION"), "$5\r\n8.4.0\r\n");
+  EXPECT_EQ(Eval("return redis.REDIS_VERSION_NUM"), ":525312\r\n");  // 0x080400
   EXPECT_EQ(Eval("return {redis.REPL_ALL, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, "
                  "redis.REPL_NONE, redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, "
                  "redis.LOG_WARNING}"),
