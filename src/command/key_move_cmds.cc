@@ -32,15 +32,20 @@ constexpr std::string_view kErrSameObject = "ERR source and destination objects 
 
 // Stores a copy of `src` (a live entry: value, kind, encoding and deadline) under `dst`,
 // replacing whatever is there. The string is copied out first: the view dies at the write.
-// Other kinds go through Object::Clone.
+// Other kinds go through Object::Clone, or are copied as bytes when stored compact (a small
+// hash lives in its entry, with no object).
 void StoreCopy(keyspace::Keyspace& ks, std::string_view dst, const keyspace::EntryView& src,
                Millis now) {
   const TtlMode ttl = src.deadline == kNoDeadline ? TtlMode::kClear : TtlMode::kAt;
+  if (src.object != nullptr) {
+    ks.SetObject(dst, src.object->Clone(), SetCond::kAlways, ttl, src.deadline, now);
+    return;
+  }
+  const std::string value(src.value);
   if (src.kind == ValueKind::kString) {
-    const std::string value(src.value);
     ks.Set(dst, value, SetCond::kAlways, ttl, src.deadline, now, src.encoding);
   } else {
-    ks.SetObject(dst, src.object->Clone(), SetCond::kAlways, ttl, src.deadline, now);
+    ks.SetCompact(dst, src.kind, value, SetCond::kAlways, ttl, src.deadline, now);
   }
 }
 
