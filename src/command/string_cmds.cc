@@ -46,6 +46,16 @@ enum class SetReply : uint8_t { kOkOrNull, kOneOrZero };
 // value of another kind fails the GET with WRONGTYPE, and then nothing is written.
 // The write policy (quarantine, max-ttl, require-ttl, the lease watermark) was applied by the
 // funnel from the row's Lifetime declaration before the handler ran.
+// Redis setGenericCommand's notifications after a write: "set", then "expire" for a TTL that
+// kept the key (an already-past one deleted it: the observer said "del").
+void NotifySet(CommandContext& ctx, std::string_view key, TtlMode ttl, Millis deadline) {
+  KeyspaceEvents& events = ctx.shard.events();
+  if (events.flags() == 0) return;  // the lock path's only cost
+  if (ttl == TtlMode::kAt && deadline <= ctx.now) return;
+  NotifyKeyspaceEvent(events, kNotifyString, "set", key);
+  if (ttl == TtlMode::kAt) NotifyKeyspaceEvent(events, kNotifyGeneric, "expire", key);
+}
+
 void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view value,
                 const SetParams& params, Millis deadline, SetReply style) {
   keyspace::Keyspace& ks = ctx.shard.keyspace();
@@ -62,10 +72,11 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
     } else {
       ctx.reply.Null();
     }
-    ks.Set(key, value, cond, ttl, deadline, ctx.now);
+    if (ks.Set(key, value, cond, ttl, deadline, ctx.now)) NotifySet(ctx, key, ttl, deadline);
     return;
   }
   const bool done = ks.Set(key, value, cond, ttl, deadline, ctx.now);
+  if (done) NotifySet(ctx, key, ttl, deadline);
   if (style == SetReply::kOneOrZero) {
     ctx.reply.Integer(done ? 1 : 0);  // SETNX: shared.cone / shared.czero
   } else if (done) {
