@@ -7,9 +7,10 @@
 
 #include <gtest/gtest.h>
 
-#include "command_fixture.h"
 #include "locknode/protocol/out_buffer.h"
 #include "locknode/protocol/resp_writer.h"
+
+#include "command_fixture.h"
 
 namespace locknode::command {
 namespace {
