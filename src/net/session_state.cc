@@ -77,7 +77,12 @@ protocol::ReplySink& Session::PushSink() {
 // written now, unless this session is running its own command (its batch writes at the end).
 void Session::PushWritten() {
   if (closed_ || push_overflow_) return;
-  if (output_limit_.Exceeded(OutputBytes(), ctx_.clock.NowMs(), output_limits())) {
+  const size_t queued = OutputBytes();
+  const OutputLimits& limits = output_limits();
+  // The tracker reads the time only at or above the soft limit; below it, skip the clock read
+  // (one per delivered message otherwise).
+  const Millis now = limits.soft != 0 && queued >= limits.soft ? ctx_.clock.NowMs() : 0;
+  if (output_limit_.Exceeded(queued, now, limits)) {
     push_overflow_ = true;
     boost::asio::post(
         ctx_.io, [self = shared_from_this()] { self->CloseForLimit(ClientLimit::kOutputBuffer); });

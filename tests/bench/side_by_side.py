@@ -33,6 +33,7 @@ WORKLOADS = {
     "memory": "--mode memory --clients 50 --keys {fill_keys} --px 600000",
     "expiry": "--mode expiry --clients 50 --keys {fill_keys} --px 2000",
     "idle": "--mode idle --idle-conns {idle_conns}",
+    "publish": "--mode publish --clients 8 --pipeline 32",
 }
 
 # (workload, metric, label, target ratio locknode/redis, "ge" (>= target) or "le"); None: info.
@@ -55,6 +56,8 @@ METRICS = [
     ("expiry", "reclaim_server_cpu_s", "  of which after fill", None, None),
     ("idle", "bytes_per_conn", "bytes per idle conn", 1.0, "le"),
     ("idle", "p99_us", "PING p99 us w/ idle", None, None),
+    ("publish", "ops_per_sec", "publish->1 sub msgs/s", None, None),
+    ("publish", "server_cpu_us_per_op", "  server CPU us/msg", 0.6, "le"),
 ]
 
 

@@ -258,5 +258,6 @@ int main(int argc, char** argv) {
   if (o.mode == "memory") return RunMemoryOrExpiry(o, false);
   if (o.mode == "expiry") return RunMemoryOrExpiry(o, true);
   if (o.mode == "idle") return RunIdle(o);
+  if (o.mode == "publish") return RunPublish(o);
   Usage();
 }

@@ -20,6 +20,8 @@ namespace locknode::loadgen {
       "  memory     fill --keys locks lock:<i> PX --px; resident bytes per lock\n"
       "  expiry     fill --keys locks PX --px; time until DBSIZE is 0 after the last deadline\n"
       "  idle       --idle-conns connections (one PING each); bytes per connection, PING latency\n"
+      "  publish    --clients publishers PUBLISH (--pipeline deep) to one channel with one\n"
+      "             subscriber reading; ops are messages it received\n"
       "options: --clients 50 --pipeline 1 --seconds 3 --warmup 0.5 --keys 1000000 --px 30000\n"
       "         --rate 20000 --sha SHA --idle-conns 10000 --io-uring yes|no\n"
       "The generator batches its recv/send calls through io_uring (as locknode does) unless\n"
