@@ -70,9 +70,9 @@ void KeyspaceEvents::SetFlags(uint32_t flags) {
   flags_ = flags;
   // Redis notifyKeyspaceEvent returns early unless K or E is set as well as the class, so
   // only then is there anything to observe.
-  const bool active = (flags & (kNotifyKeyspace | kNotifyKeyevent)) != 0 &&
-                      (flags & (kNotifyGeneric | kNotifyExpired)) != 0;
-  keyspace_.set_observer(active ? this : nullptr);
+  observing_ = (flags & (kNotifyKeyspace | kNotifyKeyevent)) != 0 &&
+               (flags & (kNotifyGeneric | kNotifyExpired)) != 0;
+  keyspace_.set_observer(observing_ ? this : nullptr);
 }
 
 void KeyspaceEvents::Publish(std::string_view event, std::string_view key) {

@@ -55,6 +55,8 @@ class KeyspaceEvents final : public keyspace::KeyObserver {
   KeyspaceEvents& operator=(const KeyspaceEvents&) = delete;
 
   uint32_t flags() const { return flags_; }
+  // Whether this is the keyspace's observer now (only while K or E and g or x are on).
+  bool observing() const { return observing_; }
   // CONFIG SET notify-keyspace-events (and startup): installs or removes the observer.
   void SetFlags(uint32_t flags);
 
@@ -68,6 +70,7 @@ class KeyspaceEvents final : public keyspace::KeyObserver {
   keyspace::Keyspace& keyspace_;
   PubSub& pubsub_;
   uint32_t flags_ = 0;
+  bool observing_ = false;
 };
 
 // The call a handler makes after a change it names (Redis notifyKeyspaceEvent): nothing unless
