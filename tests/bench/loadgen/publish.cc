@@ -19,7 +19,7 @@ namespace {
 
 constexpr std::string_view kChannel = "bench:releases";
 // A lock name and token, the size of what a release script publishes.
-const std::string kPayload(48, 'r');
+constexpr size_t kPayloadBytes = 48;
 
 std::string Encode(std::initializer_list<std::string_view> args) {
   std::string out = "*" + std::to_string(args.size()) + "\r\n";
@@ -62,11 +62,12 @@ int RunPublish(const Options& o) {
     return 1;
   }
   SetNonBlocking(sub);
-  const std::string one = Encode({"PUBLISH", kChannel, kPayload});
+  const std::string payload(kPayloadBytes, 'r');
+  const std::string one = Encode({"PUBLISH", kChannel, payload});
   std::string batch;
   for (int i = 0; i < o.pipeline; ++i) batch += one;
   const size_t reply_bytes = 4 * static_cast<size_t>(o.pipeline);  // ":1\r\n" each
-  const size_t message_bytes = Encode({"message", kChannel, kPayload}).size();
+  const size_t message_bytes = Encode({"message", kChannel, payload}).size();
   std::vector<Publisher> pubs(static_cast<size_t>(o.clients));
   for (Publisher& p : pubs) {
     p.fd = Connect(o.port);
