@@ -50,8 +50,8 @@ const OptionSpec kOptions[] = {
      kBytes,
      {1, kMaxRequestBytes, "between 1 and 4294967295"}},
     {"client-output-buffer-limit",
-     "normal <hard> <soft> <soft-seconds>: close a client whose queued replies pass <hard>, or "
-     "stay above <soft> for <soft-seconds>; 0 = off",
+     "<class> <hard> <soft> <soft-seconds> (class normal or pubsub): close a client whose queued "
+     "replies pass <hard>, or stay above <soft> for <soft-seconds>; 0 = off",
      {},
      0,
      {},
@@ -59,6 +59,15 @@ const OptionSpec kOptions[] = {
      {},
      OutputBufferLimitText,
      ApplyOutputBufferLimit},
+    {"notify-keyspace-events",
+     "Keyspace notification classes, Redis's letters (e.g. KEA, Kg$x); empty = none",
+     {},
+     0,
+     {},
+     {},
+     {},
+     KeyspaceEventsOptionText,
+     ApplyKeyspaceEventsOption},
     {"client-request-timeout-ms",
      "Close a client whose request is still incomplete this long after its first byte; 0 = never",
      &Config::client_request_timeout_ms,
@@ -240,6 +249,18 @@ std::optional<int64_t> ParseMemorySize(std::string_view text) {
   return *number * *factor;
 }
 
+std::string KeyspaceEventsOptionText(const Config& config) { return config.notify_keyspace_events; }
+
+// Only the letters are checked here (base knows nothing of the classes' meaning): Redis's
+// keyspaceEventsStringToFlags accepts exactly "Ag$lshzxeKEtmdn".
+std::string ApplyKeyspaceEventsOption(std::string_view text, Config* config) {
+  if (text.find_first_not_of("Ag$lshzxeKEtmdn") != std::string_view::npos) {
+    return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+  }
+  config->notify_keyspace_events = std::string(text);
+  return "";
+}
+
 std::string ApplyOutputBufferLimit(std::string_view text, Config* config) {
   std::vector<std::string> words;
   std::istringstream in{std::string(text)};
@@ -261,10 +282,15 @@ std::string ApplyOutputBufferLimit(std::string_view text, Config* config) {
     if (!hard || !soft || !seconds || *seconds < 0) {
       return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
     }
-    if (!normal) continue;  // no replicas, no pub/sub: nothing to limit
-    config->client_output_hard_limit = *hard;
-    config->client_output_soft_limit = *soft;
-    config->client_output_soft_seconds = *seconds;
+    if (normal) {
+      config->client_output_hard_limit = *hard;
+      config->client_output_soft_limit = *soft;
+      config->client_output_soft_seconds = *seconds;
+    } else if (EqualsIgnoreCase(cls, "pubsub")) {
+      config->client_output_pubsub_hard_limit = *hard;
+      config->client_output_pubsub_soft_limit = *soft;
+      config->client_output_pubsub_soft_seconds = *seconds;
+    }  // replica/slave: no replicas, nothing to limit
   }
   return "";
 }

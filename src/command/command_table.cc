@@ -92,6 +92,7 @@ CommandTable BuildCommandTable() {
   RegisterStringEditCommands(table);
   RegisterKeyMoveCommands(table);
   RegisterCasCommands(table);
+  RegisterPubSubCommands(table);
   return table;
 }
 

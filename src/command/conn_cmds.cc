@@ -39,6 +39,11 @@ void CmdPing(CommandContext& ctx, ArgList args) {
   // Arity is -1 so one optional message; more is Redis's arity error (pingCommand checks it).
   if (args.size() > 2) {
     ctx.reply.Error("ERR wrong number of arguments for 'ping' command");
+  } else if (ctx.client.subscribed_context()) {
+    // A RESP2 subscriber reads every reply as a message: Redis answers ["pong", message or ""].
+    ctx.reply.Array(2);
+    ctx.reply.Bulk("pong");
+    ctx.reply.Bulk(args.size() == 2 ? args[1] : "");
   } else if (args.size() == 2) {
     ctx.reply.Bulk(args[1]);
   } else {
@@ -183,6 +188,7 @@ void CmdReset(CommandContext& ctx, ArgList /*args*/) {
   ctx.reply.SetProtocol(2);
   ctx.client.name.clear();
   ctx.client.SetAuthenticated(ctx.shard.config().requirepass.empty());
+  ctx.shard.pubsub().RemoveClient(ctx.client);  // silently, out of subscribed mode
   ctx.reply.Simple("RESET");
 }
 

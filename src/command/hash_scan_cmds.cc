@@ -29,13 +29,13 @@ size_t RandomIndex(size_t n) { return std::uniform_int_distribution<size_t>(0, n
 
 // One field (and value): RESP3 nests each WITHVALUES pair in an array of 2, RESP2 is flat.
 void ReplyPair(CommandContext& ctx, const HashPair& p, bool with_values) {
-  if (with_values && ctx.client.resp_version > 2) ctx.reply.Array(2);
+  if (with_values && ctx.client.resp_version() > 2) ctx.reply.Array(2);
   ctx.reply.Bulk(p.field);
   if (with_values) ctx.reply.Bulk(p.value);
 }
 
 void ReplyPairsHeader(CommandContext& ctx, size_t n, bool with_values) {
-  ctx.reply.Array(with_values && ctx.client.resp_version == 2 ? n * 2 : n);
+  ctx.reply.Array(with_values && ctx.client.resp_version() == 2 ? n * 2 : n);
 }
 
 // Redis hrandfieldWithCountCommand: a negative count samples with repetition; a positive one

@@ -224,6 +224,9 @@ void ExpireGeneric(CommandContext& ctx, ArgList args, bool seconds, bool absolut
   // A deadline already reached deletes the key and still replies 1 (Redis checkAlreadyExpired:
   // PEXPIRE k 0, EXPIRE k -1); SetDeadline does exactly that for deadline <= now.
   ks.SetDeadline(args[1], *deadline, ctx.now);
+  // A past deadline deleted the key: the observer reported "del" (Redis: del, no expire).
+  if (*deadline > ctx.now)
+    NotifyKeyspaceEvent(ctx.shard.events(), kNotifyGeneric, "expire", args[1]);
   ctx.reply.Integer(1);
 }
 
@@ -275,6 +278,7 @@ void CmdPersist(CommandContext& ctx, ArgList args) {
     return;
   }
   ks.SetDeadline(args[1], kNoDeadline, ctx.now);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyGeneric, "persist", args[1]);
   ctx.reply.Integer(1);
 }
 

@@ -40,6 +40,7 @@ void SetPairs(CommandContext& ctx, ArgList args) {
   keyspace::Keyspace& ks = ctx.shard.keyspace();
   for (size_t i = 1; i + 1 < args.size(); i += 2) {
     ks.Set(args[i], args[i + 1], SetCond::kAlways, TtlMode::kClear, 0, ctx.now);
+    NotifyKeyspaceEvent(ctx.shard.events(), kNotifyString, "set", args[i]);
   }
 }
 

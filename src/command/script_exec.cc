@@ -133,6 +133,11 @@ bool NativeExtend(CommandContext& ctx, const script::FastPath& fp, const Command
     DiscardSink discard;
     if (!AdmitWrite(ctx.shard, write, args, ctx.now, ctx.wall_us, discard)) return false;
     ks.SetDeadline(key, DeadlineAfter(ctx.now, *ttl), ctx.now);
+    // What the script's own SET ... PX / PEXPIRE would have notified.
+    if (fp.write == script::FastPathWrite::kSetPx) {
+      NotifyKeyspaceEvent(ctx.shard.events(), kNotifyString, "set", key);
+    }
+    NotifyKeyspaceEvent(ctx.shard.events(), kNotifyGeneric, "expire", key);
   }
   CountLookup(ctx.shard, found);
   ctx.reply.Integer(matched ? 1 : 0);

@@ -50,7 +50,7 @@ class ScriptInvoker final : public script::CommandInvoker {
       : shard_(shard), now_(now), wall_us_(wall_us), read_only_(read_only), undo_(undo) {}
 
   void Call(std::span<const std::string_view> args, protocol::ReplySink& sink) override;
-  void SetProtocol(int resp) override { client_.resp_version = resp; }
+  void SetProtocol(int resp) override { client_.SetProtocol(resp); }
 
  private:
   Shard& shard_;

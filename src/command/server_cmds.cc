@@ -2,6 +2,7 @@
 // FLUSHALL, TIME, SHUTDOWN. Texts checked against redis-server 7.0.15.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,9 @@ void CmdConfigGet(CommandContext& ctx, ArgList args) {
       if (name == "tls-port") value = std::to_string(ctx.shard.control()->BoundTlsPort());
     }
   }
+  for (auto& [name, value] : entries) {
+    if (name == "notify-keyspace-events") value = KeyspaceEventsText(ctx.shard.events().flags());
+  }
   std::vector<bool> taken(entries.size(), false);
   std::vector<std::pair<std::string_view, std::string_view>> out;
   for (size_t a = 2; a < args.size(); ++a) {
@@ -57,7 +61,8 @@ void CmdConfigGet(CommandContext& ctx, ArgList args) {
   }
 }
 
-// Options are fixed at startup (Config is loaded once and passed by const&), so every option of
+// Options are fixed at startup (Config is loaded once and passed by const&), except
+// notify-keyspace-events, which lives in the shard; every other option of
 // the table (base/options.h) answers as Redis does for an immutable one, and an unknown one as
 // Redis does for an unknown one. Odd pairs are Redis's syntax error.
 void CmdConfigSet(CommandContext& ctx, ArgList args) {
@@ -66,6 +71,19 @@ void CmdConfigSet(CommandContext& ctx, ArgList args) {
     return;
   }
   const std::string_view name = args[2];
+  // The one option that changes at run time (a single pair; Redis applies several atomically).
+  if (args.size() == 4 && EqualsIgnoreCase(name, "notify-keyspace-events")) {
+    const std::optional<uint32_t> flags = ParseKeyspaceEvents(args[3]);
+    if (!flags) {
+      ctx.reply.Error(
+          "ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - "
+          "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+      return;
+    }
+    ctx.shard.events().SetFlags(*flags);
+    ctx.reply.Ok();
+    return;
+  }
   if (FindOption(name) != nullptr) {
     ctx.reply.Error("ERR CONFIG SET failed (possibly related to argument '" + std::string(name) +
                     "') - can't set immutable config");

@@ -48,6 +48,16 @@ enum class SetReply : uint8_t { kOkOrNull, kOneOrZero };
 // value of another kind fails the GET with WRONGTYPE, and then nothing is written.
 // The write policy (quarantine, max-ttl, require-ttl, the lease watermark) was applied by the
 // funnel from the row's Lifetime declaration before the handler ran.
+// Redis setGenericCommand's notifications after a write: "set", then "expire" for a TTL that
+// kept the key (an already-past one deleted it: the observer said "del").
+void NotifySet(CommandContext& ctx, std::string_view key, TtlMode ttl, Millis deadline) {
+  KeyspaceEvents& events = ctx.shard.events();
+  if (events.flags() == 0) return;  // the lock path's only cost
+  if (ttl == TtlMode::kAt && deadline <= ctx.now) return;
+  NotifyKeyspaceEvent(events, kNotifyString, "set", key);
+  if (ttl == TtlMode::kAt) NotifyKeyspaceEvent(events, kNotifyGeneric, "expire", key);
+}
+
 // SET with Redis 8.4's IFEQ|IFNE|IFDEQ|IFDNE: the key must hold a string (WRONGTYPE otherwise,
 // nothing written); with GET the old value is the reply whatever the outcome, without it a
 // failed condition replies null. IFNE/IFDNE create a missing key, IFEQ/IFDEQ never do.
@@ -72,6 +82,7 @@ void SetIfValue(CommandContext& ctx, std::string_view key, std::string_view valu
   }
   if (!holds) return;
   ctx.shard.keyspace().Set(key, value, SetCond::kAlways, ttl, deadline, ctx.now);
+  NotifySet(ctx, key, ttl, deadline);
   if (!params.get) ctx.reply.Ok();
 }
 
@@ -95,10 +106,11 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
     } else {
       ctx.reply.Null();
     }
-    ks.Set(key, value, cond, ttl, deadline, ctx.now);
+    if (ks.Set(key, value, cond, ttl, deadline, ctx.now)) NotifySet(ctx, key, ttl, deadline);
     return;
   }
   const bool done = ks.Set(key, value, cond, ttl, deadline, ctx.now);
+  if (done) NotifySet(ctx, key, ttl, deadline);
   if (style == SetReply::kOneOrZero) {
     ctx.reply.Integer(done ? 1 : 0);  // SETNX: shared.cone / shared.czero
   } else if (done) {

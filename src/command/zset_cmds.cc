@@ -248,7 +248,7 @@ void PopGeneric(CommandContext& ctx, ArgList args, bool max) {
     if (!parsed || *parsed < 0) return ctx.reply.Error(kErrNotPositive);
     count = *parsed;
   }
-  const bool nested = ctx.client.resp_version > 2 && count != -1;
+  const bool nested = ctx.client.resp_version() > 2 && count != -1;
   const auto found = LookupTyped(ctx, args[1], ValueKind::kZSet, false);
   if (found.match == Match::kWrongType) return;
   ZSet* zset = AsZSet(found);
@@ -279,7 +279,7 @@ void RandWithCount(CommandContext& ctx, std::string_view key, int64_t l, bool wi
   if (found.match == Match::kWrongType) return;
   if (found.match == Match::kMissing || l == 0) return ctx.reply.Array(0);
   const ZSet& zset = *static_cast<ZSet*>(found.entry.object);
-  const bool resp3 = ctx.client.resp_version > 2;
+  const bool resp3 = ctx.client.resp_version() > 2;
   const bool uniq = l > 0;
   const auto count = static_cast<size_t>(uniq ? l : -l);
   if (!uniq && count > kMaxRandomReplies) return ctx.reply.Error(kErrRandomCount);

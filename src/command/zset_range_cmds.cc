@@ -79,7 +79,7 @@ bool ParseRangeOptions(CommandContext& ctx, ArgList args, RangeOptions* o) {
 
 void ReplyItems(CommandContext& ctx, const std::vector<ZSet::Item>& items, bool reverse,
                 bool withscores) {
-  const bool resp3 = ctx.client.resp_version > 2;
+  const bool resp3 = ctx.client.resp_version() > 2;
   ctx.reply.Array(withscores && !resp3 ? items.size() * 2 : items.size());
   for (size_t i = 0; i < items.size(); ++i) {
     ReplyMember(ctx.reply, items[reverse ? items.size() - 1 - i : i], withscores, resp3);

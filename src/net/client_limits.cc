@@ -10,6 +10,12 @@ OutputLimits OutputLimits::FromConfig(const Config& config) {
           config.client_output_soft_seconds * 1000};
 }
 
+OutputLimits OutputLimits::PubSubFromConfig(const Config& config) {
+  return {static_cast<size_t>(config.client_output_pubsub_hard_limit),
+          static_cast<size_t>(config.client_output_pubsub_soft_limit),
+          config.client_output_pubsub_soft_seconds * 1000};
+}
+
 bool OutputLimitTracker::Exceeded(size_t queued, Millis now, const OutputLimits& limits) {
   if (limits.hard != 0 && queued >= limits.hard) return true;
   if (limits.soft == 0 || queued < limits.soft) {

@@ -14,7 +14,7 @@ using boost::system::error_code;
 
 bool Server::SweepNeeded() const {
   return config_.timeout > 0 || config_.client_request_timeout_ms > 0 || output_limits_.soft != 0 ||
-         config_.maxmemory_clients > 0;
+         pubsub_output_limits_.soft != 0 || config_.maxmemory_clients > 0;
 }
 
 void Server::ScheduleSweep() {

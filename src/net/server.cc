@@ -20,7 +20,8 @@ Server::Server(asio::io_context& io, const Config& config, const Clock& clock)
       clock_(clock),
       poller_(io, config.io_uring),
       idle_timer_(io),
-      output_limits_(OutputLimits::FromConfig(config)) {
+      output_limits_(OutputLimits::FromConfig(config)),
+      pubsub_output_limits_(OutputLimits::PubSubFromConfig(config)) {
   limits_.max_bulk_len = config.proto_max_bulk_len;
   limits_.max_multibulk_len = config.proto_max_multibulk_len;
   limits_.max_inline_len = static_cast<size_t>(config.proto_inline_max_size);
@@ -34,8 +35,8 @@ void Server::Start(command::Dispatcher& dispatcher) {
   dispatcher_ = &dispatcher;
   expiry_.emplace(io_, dispatcher.keyspace(), clock_);
   session_context_.emplace(SessionContext{io_, config_, clock_, dispatcher, *expiry_, poller_,
-                                          limits_, unauth_limits_, output_limits_, session_logs_,
-                                          *this});
+                                          limits_, unauth_limits_, output_limits_,
+                                          pubsub_output_limits_, session_logs_, *this});
   poller_.Start();
   if (poller_.io_uring_active()) {
     spdlog::info("client I/O: epoll, recv/send batched through io_uring");

@@ -61,6 +61,7 @@ void Session::ApplyParserLimits() {
 void Session::Close(std::string_view reason) {
   if (closed_) return;
   closed_ = true;
+  ctx_.dispatcher.ClientClosed(client_);  // no message may reach a closed client
   spdlog::debug("client {} ({}) closed: {}", client_.id, client_.peer, reason);
   transport_.Close();                    // pending handlers complete with operation_aborted
   ctx_.registry.Unregister(client_.id);  // may drop the last reference: nothing after this

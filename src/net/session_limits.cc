@@ -51,7 +51,7 @@ std::optional<ClientLimit> Session::SweepCheck(Millis now) {
     return ClientLimit::kRequestTimeout;
   }
   // Also what ends a soft-limit overrun when no new reply arrives to trigger the check.
-  if (output_limit_.Exceeded(OutputBytes(), now, ctx_.output_limits)) {
+  if (output_limit_.Exceeded(OutputBytes(), now, output_limits())) {
     return ClientLimit::kOutputBuffer;
   }
   return std::nullopt;

@@ -83,7 +83,7 @@ void Session::RunRequests() {
     rbuf_.Consume(consumed);
     // Checked per reply, as Redis does on every addReply: one huge reply (MGET of big values)
     // closes the client before the next request adds more.
-    if (output_limit_.Exceeded(OutputBytes(), client_.last_interaction_ms, ctx_.output_limits)) {
+    if (output_limit_.Exceeded(OutputBytes(), client_.last_interaction_ms, output_limits())) {
       CloseForLimit(ClientLimit::kOutputBuffer);
       return;
     }
@@ -99,7 +99,9 @@ void Session::Dispatch(std::span<char> request) {
   }
   // What the command changes of the session (protocol, limits, close, mode) arrives through
   // the SessionSignals calls (session_state.cc) while it runs.
+  dispatching_ = true;
   ctx_.dispatcher.Execute(command::ArgList(argv_.data(), argv_.size()), client_, writer_);
+  dispatching_ = false;
 }
 
 void Session::OnProtocolError() {

@@ -41,4 +41,54 @@ void Session::Resume() {
   if (closing_ && !writing_) Close("close after reply");  // QUIT was in the pipeline
 }
 
+namespace {
+
+// Where pushes go once the client is over its output limit and about to be closed.
+class DiscardSink final : public protocol::ReplySink {
+ public:
+  void Simple(std::string_view /*s*/) override {}
+  void Error(std::string_view /*full*/) override {}
+  void Integer(int64_t /*v*/) override {}
+  void Bulk(std::string_view /*s*/) override {}
+  void Null() override {}
+  void NullArray() override {}
+  void Array(size_t /*n*/) override {}
+  void Map(size_t /*n*/) override {}
+  void Set(size_t /*n*/) override {}
+  void Verbatim(std::string_view /*s*/) override {}
+  void Double(double /*d*/) override {}
+};
+
+}  // namespace
+
+// Another client's command writes to this one (PUBLISH). The reply writer appends after what
+// is queued, in this client's protocol.
+protocol::ReplySink& Session::PushSink() {
+  if (closed_ || push_overflow_) {
+    static DiscardSink discard;  // stateless
+    return discard;
+  }
+  return writer_;
+}
+
+// Redis checkClientOutputBufferLimits after every addReply to the subscriber: over the limit
+// of its class (pubsub while subscribed) it is closed asynchronously (freeClientAsync), so the
+// publisher's loop over subscribers never sees a subscriber vanish. Otherwise the output is
+// written now, unless this session is running its own command (its batch writes at the end).
+void Session::PushWritten() {
+  if (closed_ || push_overflow_) return;
+  const size_t queued = OutputBytes();
+  const OutputLimits& limits = output_limits();
+  // The tracker reads the time only at or above the soft limit; below it, skip the clock read
+  // (one per delivered message otherwise).
+  const Millis now = limits.soft != 0 && queued >= limits.soft ? ctx_.clock.NowMs() : 0;
+  if (output_limit_.Exceeded(queued, now, limits)) {
+    push_overflow_ = true;
+    boost::asio::post(
+        ctx_.io, [self = shared_from_this()] { self->CloseForLimit(ClientLimit::kOutputBuffer); });
+    return;
+  }
+  if (!dispatching_) StartWrite();
+}
+
 }  // namespace locknode::net

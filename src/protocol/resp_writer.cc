@@ -75,6 +75,8 @@ void RespWriter::Map(size_t n) {
 
 void RespWriter::Set(size_t n) { Header(resp3_ ? '~' : '*', static_cast<int64_t>(n)); }
 
+void RespWriter::Push(size_t n) { Header(resp3_ ? '>' : '*', static_cast<int64_t>(n)); }
+
 // addReplyVerbatim(c, s, len, "txt"): the RESP3 length counts the "txt:" prefix.
 void RespWriter::Verbatim(std::string_view s) {
   if (!resp3_) {

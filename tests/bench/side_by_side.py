@@ -45,6 +45,7 @@ WORKLOADS = {
     # publish command (PUBLISH is another branch's): same script bytes, no subscriber to reach.
     "hash_cycle": "--mode cycle --hash yes --clients 50 --keys 1000000 --px 30000",
     "hash_memory": "--mode memory --hash yes --clients 50 --keys {fill_keys} --px 600000",
+    "publish": "--mode publish --clients 8 --pipeline 32",
 }
 
 # (workload, metric, label, target ratio locknode/redis, "ge" (>= target) or "le"); None: info.
@@ -75,6 +76,8 @@ METRICS = [
     ("hash_cycle", "server_cpu_us_per_op", "  server CPU us/cycle", 0.6, "le"),
     ("hash_memory", "bytes_per_lock", "bytes per hash lock", 0.5, "le"),
     ("idle", "p99_us", "PING p99 us w/ idle", None, None),
+    ("publish", "ops_per_sec", "publish->1 sub msgs/s", None, None),
+    ("publish", "server_cpu_us_per_op", "  server CPU us/msg", 0.6, "le"),
 ]
 
 

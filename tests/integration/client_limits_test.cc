@@ -37,7 +37,8 @@ TEST(ClientLimitsTest, DefaultsShowInConfigGet) {
   ASSERT_NE(server, nullptr);
   RespClient c(server->port());
   EXPECT_EQ(c.Call({"CONFIG", "GET", "client-output-buffer-limit"}),
-            ConfigGetReply("client-output-buffer-limit", "normal 67108864 16777216 60"));
+            ConfigGetReply("client-output-buffer-limit",
+                           "normal 67108864 16777216 60 pubsub 33554432 8388608 60"));
   EXPECT_EQ(c.Call({"CONFIG", "GET", "client-request-timeout-ms"}),
             ConfigGetReply("client-request-timeout-ms", "10000"));
   EXPECT_EQ(c.Call({"CONFIG", "GET", "maxmemory-clients"}),
@@ -45,7 +46,7 @@ TEST(ClientLimitsTest, DefaultsShowInConfigGet) {
 }
 
 TEST(ClientLimitsTest, RedisSyntaxIsAcceptedWithItsUnits) {
-  // A line copied from redis.conf: the replica and pubsub classes are accepted and ignored.
+  // A line copied from redis.conf: the replica class is accepted and ignored, pubsub is kept.
   const std::string conf =
       ::testing::TempDir() + "client_limits_" + std::to_string(::getpid()) + ".conf";
   std::ofstream(conf) << "client-output-buffer-limit = \"normal 1mb 512kb 5 replica 256mb "
@@ -54,7 +55,8 @@ TEST(ClientLimitsTest, RedisSyntaxIsAcceptedWithItsUnits) {
   ASSERT_NE(server, nullptr);
   RespClient c(server->port());
   EXPECT_EQ(c.Call({"CONFIG", "GET", "client-output-buffer-limit"}),
-            ConfigGetReply("client-output-buffer-limit", "normal 1048576 524288 5"));
+            ConfigGetReply("client-output-buffer-limit",
+                           "normal 1048576 524288 5 pubsub 33554432 8000000 60"));
   EXPECT_EQ(c.Call({"CONFIG", "GET", "maxmemory-clients"}),
             ConfigGetReply("maxmemory-clients", "8388608"));
   EXPECT_EQ(c.Call({"CONFIG", "GET", "client-request-timeout-ms"}),

@@ -86,7 +86,8 @@ TEST(ConfigTest, DumpConfigAndConfigGetListTheSameOptionsAndValues) {
   EXPECT_EQ(dumped.at("io-uring"), "no");
   EXPECT_EQ(dumped.at("maxmemory"), "3145728");
   EXPECT_EQ(dumped.at("loglevel"), "warning");
-  EXPECT_EQ(dumped.at("client-output-buffer-limit"), "normal 1048576 524288 5");
+  EXPECT_EQ(dumped.at("client-output-buffer-limit"),
+            "normal 1048576 524288 5 pubsub 33554432 8388608 60");
   EXPECT_EQ(c.Call({"CONFIG", "GET", "io-uring"}), "*2\r\n$8\r\nio-uring\r\n$2\r\nno\r\n");
   EXPECT_EQ(c.Call({"CONFIG", "SET", "io-uring", "yes"}),
             "-ERR CONFIG SET failed (possibly related to argument 'io-uring') - can't set "

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -139,6 +140,17 @@ std::string NowPlusS(int64_t s) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count() + s);
 }
 
+DiffStep On(int conn, DiffStep step) {
+  step.conn = conn;
+  return step;
+}
+
+DiffStep Expect(int conn, int replies) {
+  DiffStep step{"", replies};
+  step.conn = conn;
+  return step;
+}
+
 DiffStep Hello(const std::vector<std::string>& args) {
   return DiffStep{EncodeCommand(args), 1, Compare::kHello};
 }
@@ -208,10 +220,19 @@ void DiffTest::SetUp() {
 
 std::vector<std::string> DiffTest::RunCase(const DiffCase& c, Tally* tally) {
   std::vector<std::string> mismatches;
-  RespClient ref(reference_->port());
-  RespClient sub(subject_->port());
-  if (!ref.connected() || !sub.connected()) {
-    return {c.name + ": cannot connect: reference " + ref.error() + ", subject " + sub.error()};
+  // Connection pairs: [0] is the case's main connection, more are opened on first use.
+  std::vector<std::unique_ptr<RespClient>> refs;
+  std::vector<std::unique_ptr<RespClient>> subs;
+  auto open = [&](size_t n) {
+    while (refs.size() <= n) {
+      refs.push_back(std::make_unique<RespClient>(reference_->port()));
+      subs.push_back(std::make_unique<RespClient>(subject_->port()));
+    }
+  };
+  open(0);
+  if (!refs[0]->connected() || !subs[0]->connected()) {
+    return {c.name + ": cannot connect: reference " + refs[0]->error() + ", subject " +
+            subs[0]->error()};
   }
   // Independence between cases: remove every key a table may use, on a separate connection so
   // the case's own connection starts pristine (unauthenticated, RESP2, db 0). Not compared.
@@ -230,6 +251,10 @@ std::vector<std::string> DiffTest::RunCase(const DiffCase& c, Tally* tally) {
   // or missing reply) and that both closed, or both stayed open, after the case.
   std::vector<DiffStep> steps = c.steps;
   steps.push_back(Cmd({"PING"}));
+  // The other connections too: a message one server pushed and the other did not would show.
+  int last_conn = 0;
+  for (const DiffStep& step : c.steps) last_conn = std::max(last_conn, step.conn);
+  for (int conn = 1; conn <= last_conn; ++conn) steps.push_back(On(conn, Cmd({"PING"})));
   // The measured skew. A remaining TTL is T minus the time a server spent between the step j
   // that set it and the step i that reads it. Each server ran step j somewhere inside that
   // step's window (from the first send to the last reply read, both servers together) and
@@ -242,8 +267,11 @@ std::vector<std::string> DiffTest::RunCase(const DiffCase& c, Tally* tally) {
   for (size_t i = 0; i < steps.size(); ++i) {
     const DiffStep& step = steps[i];
     const Clock::time_point sent_at = Clock::now();
-    bool ref_sent = ref.Send(step.request);
-    bool sub_sent = sub.Send(step.request);
+    open(static_cast<size_t>(step.conn));
+    RespClient& ref = *refs[static_cast<size_t>(step.conn)];
+    RespClient& sub = *subs[static_cast<size_t>(step.conn)];
+    const bool ref_sent = step.request.empty() || ref.Send(step.request);
+    const bool sub_sent = step.request.empty() || sub.Send(step.request);
     std::vector<std::pair<std::string, std::string>> replies;
     for (int r = 0; r < step.replies; ++r) {
       // A write to a connection the server already closed counts as a close.

@@ -44,6 +44,10 @@ struct DiffStep {
   // does not widen the skew allowed to later TTL replies (see DiffTest::RunCase).
   bool may_set_ttl = true;
   int group = 1;  // kUnordered: elements per unit
+  // Which of the case's connections sends and reads (0: the main one; others are opened on
+  // first use, e.g. a publisher beside a subscriber). An empty request only reads, e.g. the
+  // messages a PUBLISH on another connection pushed to this one.
+  int conn = 0;
 };
 
 // A multibulk command built from arguments.
@@ -68,6 +72,10 @@ std::string NowPlusMs(int64_t ms);
 std::string NowPlusS(int64_t s);
 // `step`, marked as setting no TTL (DiffStep::may_set_ttl).
 DiffStep NoTtl(DiffStep step);
+// `step` sent and read on connection `conn` of the case (DiffStep::conn).
+DiffStep On(int conn, DiffStep step);
+// Reads `replies` more replies on `conn` without sending anything (pushed messages).
+DiffStep Expect(int conn, int replies);
 // Cmd compared with Compare::kHello.
 DiffStep Hello(const std::vector<std::string>& args);
 // Cmd compared with Compare::kTypeOnly.

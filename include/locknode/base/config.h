@@ -31,6 +31,13 @@ struct Config {
   int64_t client_output_hard_limit = 64LL * 1024 * 1024;  // client-output-buffer-limit normal
   int64_t client_output_soft_limit = 16LL * 1024 * 1024;  //   <hard> <soft> <soft-seconds>;
   int64_t client_output_soft_seconds = 60;                //   0 bytes = that limit is off
+  // client-output-buffer-limit pubsub: a subscriber (any subscription) that does not read what
+  // is published to it. Redis's default.
+  int64_t client_output_pubsub_hard_limit = 32LL * 1024 * 1024;
+  int64_t client_output_pubsub_soft_limit = 8LL * 1024 * 1024;
+  int64_t client_output_pubsub_soft_seconds = 60;
+  // Keyspace notification classes at startup, Redis's letters (CONFIG SET changes them live).
+  std::string notify_keyspace_events;
   int64_t client_request_timeout_ms = 10000;        // a request's last byte must arrive this soon
                                                     // after its first; 0 = no deadline
   int64_t maxmemory_clients = 256LL * 1024 * 1024;  // all clients' buffers; 0 = no limit
@@ -94,7 +101,7 @@ inline bool PlainTcpEnabled(const Config& c) {
 std::vector<std::pair<std::string, std::string>> ConfigEntries(const Config& config);
 
 // client-output-buffer-limit as CONFIG GET shows it and --config reads it back:
-// "normal <hard> <soft> <soft-seconds>", sizes in bytes.
+// "normal <hard> <soft> <soft-seconds> pubsub <hard> <soft> <soft-seconds>", sizes in bytes.
 std::string OutputBufferLimitText(const Config& config);
 
 }  // namespace locknode

@@ -66,11 +66,17 @@ std::string OptionText(const OptionSpec& option, const Config& config);
 std::optional<int64_t> OptionInteger(const OptionSpec& option, const Config& config);
 
 // client-output-buffer-limit in Redis's syntax, one or more `<class> <hard> <soft> <seconds>`
-// groups. Only `normal` is stored; `replica`/`slave`/`pubsub` are accepted and ignored
-// (locknode has neither replicas nor pub/sub), so a line copied from redis.conf works. Returns
+// groups. `normal` and `pubsub` are stored; `replica`/`slave` are accepted and ignored
+// (locknode has no replicas), so a line copied from redis.conf works. Returns
 // "" on success, else Redis's reason ("Invalid client class specified in buffer limit
 // configuration.").
 std::string ApplyOutputBufferLimit(std::string_view text, Config* config);
+
+// notify-keyspace-events at startup: the configured letters as given, and their check (Redis's
+// "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."). CONFIG GET shows the live value,
+// normalized (command/keyspace_events.h).
+std::string KeyspaceEventsOptionText(const Config& config);
+std::string ApplyKeyspaceEventsOption(std::string_view text, Config* config);
 
 // Redis memtoull: digits with an optional unit, case-insensitive: b, k/m/g (powers of 1000),
 // kb/mb/gb (powers of 1024). nullopt on anything else, including a sign or overflow.

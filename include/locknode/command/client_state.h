@@ -59,6 +59,17 @@ class SessionSignals {
   // EnterMode succeeded. Leaving kBlocked is how a woken client resumes its pipeline.
   virtual void ModeChanged(SessionMode from, SessionMode to) = 0;
 
+  // Delivery to this client from ANOTHER client's command (PUBLISH's messages; blocked pops'
+  // wake-ups reuse it). PushSink is the session's own reply writer: it encodes in this client's
+  // protocol and appends to its queued output, after whatever is already there, so replies and
+  // pushes keep their order. Write one whole message, then call PushWritten, which applies the
+  // session's output limit (the pubsub class while subscribed: a subscriber that does not read
+  // is closed, never buffered without bound) and starts a write unless one is in flight or the
+  // session's own batch will write. Neither call runs commands or closes synchronously, so a
+  // publisher may go on iterating its subscribers. After the limit was hit the sink discards.
+  virtual protocol::ReplySink& PushSink() = 0;
+  virtual void PushWritten() = 0;
+
  protected:
   ~SessionSignals() = default;
 };
@@ -104,6 +115,12 @@ class ClientState {
   // kQueuing and ignored otherwise. False, changing nothing, for any other transition.
   bool EnterMode(SessionMode to, CommandQueue* queue = nullptr);
   static bool CanEnter(SessionMode from, SessionMode to);
+
+  // Whether another client's command can send to this one (a session; not a script's fake
+  // client or a unit test's bare state), and how (SessionSignals::PushSink / PushWritten).
+  bool can_push() const { return signals_ != nullptr; }
+  protocol::ReplySink& PushSink() { return signals_->PushSink(); }
+  void PushWritten() { signals_->PushWritten(); }
 
   // Channels and patterns subscribed to (pub/sub keeps it current).
   size_t subscriptions() const { return subscriptions_; }

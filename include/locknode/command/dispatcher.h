@@ -21,6 +21,9 @@ class Dispatcher {
   // (connections, limit disconnections) and the keyspace whose expiry its timer drives.
   Stats& stats() { return shard_.stats(); }
   keyspace::Keyspace& keyspace() { return shard_.keyspace(); }
+  // The connection owning `client` closed: forget its subscriptions (and, later, its blocked
+  // keys) before the ClientState goes away.
+  void ClientClosed(ClientState& client) { shard_.pubsub().RemoveClient(client); }
 
  private:
   Shard& shard_;

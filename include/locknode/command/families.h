@@ -24,5 +24,6 @@ void RegisterCounterCommands(CommandTable& table);     // INCR INCRBY DECR DECRB
 void RegisterStringEditCommands(CommandTable& table);  // APPEND STRLEN GETDEL GETEX GETSET SETRANGE
 void RegisterKeyMoveCommands(CommandTable& table);     // RENAME RENAMENX COPY TOUCH
 void RegisterCasCommands(CommandTable& table);         // DELEX DELIFEQ DIGEST
+void RegisterPubSubCommands(CommandTable& table);  // (P|S)(UN)SUBSCRIBE (S)PUBLISH PUBSUB
 
 }  // namespace locknode::command

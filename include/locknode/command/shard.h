@@ -9,7 +9,9 @@
 #include "locknode/base/config.h"
 #include "locknode/base/password_digest.h"
 #include "locknode/command/command_table.h"
+#include "locknode/command/keyspace_events.h"
 #include "locknode/command/lease_guard.h"
+#include "locknode/command/pubsub.h"
 #include "locknode/command/scripting.h"
 #include "locknode/command/server_control.h"
 #include "locknode/keyspace/keyspace.h"
@@ -48,7 +50,10 @@ class Shard {
         table_(BuildCommandTable()),
         start_ms_(clock.NowMs()),
         lua_(ScriptEngineOptions(config, clock)),
-        scripts_(lua_, ScriptCacheLimits(config)) {
+        scripts_(lua_, ScriptCacheLimits(config)),
+        events_(keyspace_, pubsub_) {
+    // Validated when the configuration was read (options.cc).
+    events_.SetFlags(ParseKeyspaceEvents(config.notify_keyspace_events).value_or(0));
     for (size_t i = 0; i < fast_path_writes_.size(); ++i) {
       fast_path_writes_[i] = table_.Find(script::kFastPathWriteCommands[i]);
     }
@@ -66,6 +71,8 @@ class Shard {
   Millis start_ms() const { return start_ms_; }
   script::LuaEngine& lua() { return lua_; }            // EVAL's sandboxed Lua state
   script::ScriptCache& scripts() { return scripts_; }  // sha1 -> compiled script
+  PubSub& pubsub() { return pubsub_; }                 // channels, patterns, delivery
+  KeyspaceEvents& events() { return events_; }         // notify-keyspace-events
   // The row of a fast-path script's write (DEL, PEXPIRE, SET), looked up once at start.
   const CommandSpec& fast_path_write(script::FastPathWrite write) const {
     return *fast_path_writes_[static_cast<size_t>(write)];
@@ -83,6 +90,8 @@ class Shard {
   Millis start_ms_;
   script::LuaEngine lua_;  // declared before scripts_: the cache releases into it
   script::ScriptCache scripts_;
+  PubSub pubsub_;
+  KeyspaceEvents events_;  // after keyspace_ and pubsub_, which it uses
   std::array<const CommandSpec*, std::size(script::kFastPathWriteCommands)> fast_path_writes_{};
 };
 

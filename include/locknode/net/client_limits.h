@@ -21,12 +21,14 @@ enum class ClientLimit : uint8_t {
   kEvicted,         // maxmemory-clients: one of the biggest clients while over the total
 };
 
-// client-output-buffer-limit for the one class locknode has (Redis's "normal").
+// client-output-buffer-limit for one client class: "normal", or "pubsub" for a client with at
+// least one subscription (Redis getClientType).
 struct OutputLimits {
   size_t hard = 0;     // bytes; 0 = off
   size_t soft = 0;     // bytes; 0 = off
   Millis soft_ms = 0;  // how long the soft limit may be exceeded without a break
   static OutputLimits FromConfig(const Config& config);
+  static OutputLimits PubSubFromConfig(const Config& config);
 };
 
 // Redis checkClientOutputBufferLimits for one client. Call it with the client's queued output

@@ -114,6 +114,7 @@ class Server final : public command::ServerControl, private SessionRegistry {
   protocol::ParserLimits unauth_limits_;
   boost::asio::steady_timer idle_timer_;  // the client sweep; only runs if a limit needs it
   OutputLimits output_limits_;
+  OutputLimits pubsub_output_limits_;
   SessionLogs session_logs_;
   std::optional<SessionContext> session_context_;  // set by Start(): what every session gets
   LogLimiter reject_log_;

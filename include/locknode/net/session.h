@@ -101,6 +101,12 @@ class Session final : public std::enable_shared_from_this<Session>,
   void AuthChanged(bool authenticated) override;
   void CloseAfterReply() override;
   void ModeChanged(command::SessionMode from, command::SessionMode to) override;
+  protocol::ReplySink& PushSink() override;
+  void PushWritten() override;
+  // The client-output-buffer-limit class that applies now: pubsub while subscribed.
+  const OutputLimits& output_limits() const {
+    return client_.subscriptions() != 0 ? ctx_.pubsub_output_limits : ctx_.output_limits;
+  }
 
   // Write path.
   void StartWrite();
@@ -123,7 +129,9 @@ class Session final : public std::enable_shared_from_this<Session>,
   bool paused_ = false;   // over the high-water mark: neither parsing nor reading
   bool closing_ = false;  // QUIT or protocol error: flush what is queued, then close
   bool closed_ = false;
-  bool handshaking_ = false;  // TLS handshake in progress: the deadline timer may close
+  bool handshaking_ = false;    // TLS handshake in progress: the deadline timer may close
+  bool dispatching_ = false;    // inside this session's own command: its batch will write
+  bool push_overflow_ = false;  // a push hit the output limit: pushes are dropped, close posted
 };
 
 }  // namespace locknode::net

@@ -48,6 +48,7 @@ struct SessionContext {
   const protocol::ParserLimits& limits;  // authenticated clients
   const protocol::ParserLimits& unauth_limits;  // before AUTH (CVE-2021-32675)
   const OutputLimits& output_limits;
+  const OutputLimits& pubsub_output_limits;  // for a client while it has subscriptions
   SessionLogs& logs;
   SessionRegistry& registry;
 };

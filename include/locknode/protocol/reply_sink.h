@@ -24,6 +24,9 @@ class ReplySink {
   virtual void Set(size_t n) = 0;                 // RESP3 set '~'; RESP2: array
   virtual void Verbatim(std::string_view s) = 0;  // RESP3 "=len\r\ntxt:..."; RESP2: bulk
   virtual void Double(double d) = 0;              // RESP3 ','; RESP2: bulk of the %.17g text
+  // An out-of-band message of n elements (pub/sub messages and (un)subscribe confirmations,
+  // Redis addReplyPushLen): RESP3 push '>', RESP2 and every other sink an array.
+  virtual void Push(size_t n) { Array(n); }
 
   // Switches the encoding for this reply and every later one (HELLO). Redis's helloCommand sets
   // c->resp before it writes its reply, so HELLO 3 is already answered in RESP3. Sinks without

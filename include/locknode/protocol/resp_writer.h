@@ -27,6 +27,7 @@ class RespWriter final : public ReplySink {
   void Set(size_t n) override;
   void Verbatim(std::string_view s) override;
   void Double(double d) override;
+  void Push(size_t n) override;
 
  private:
   void Header(char type, int64_t n);  // "<type><n>\r\n"

@@ -327,5 +327,6 @@ int main(int argc, char** argv) {
   if (o.mode == "expiry") return RunMemoryOrExpiry(o, true);
   if (o.mode == "idle") return RunIdle(o);
   if (o.mode == "semaphore_memory") return RunSemaphoreMemory(o);
+  if (o.mode == "publish") return RunPublish(o);
   Usage();
 }

@@ -28,6 +28,8 @@ namespace locknode::loadgen {
       "--hash yes: locks are Redisson RLocks (cycle, memory): acquire is EVALSHA of its tryLock\n"
       "           script (a one-field hash <uuid>:<client> -> 1 with PX px), release its unlock\n"
       "           script with ARGV[4] = 'exists' instead of 'publish' (same bytes, no PUBLISH)\n"
+      "  publish    --clients publishers PUBLISH (--pipeline deep) to one channel with one\n"
+      "             subscriber reading; ops are messages it received\n"
       "options: --clients 50 --pipeline 1 --seconds 3 --warmup 0.5 --keys 1000000 --px 30000\n"
       "         --rate 20000 --sha SHA --idle-conns 10000 --io-uring yes|no --hash yes|no\n"
       "The generator batches its recv/send calls through io_uring (as locknode does) unless\n"

@@ -28,4 +28,7 @@ struct Options {
 Options ParseOptions(int argc, char** argv);
 [[noreturn]] void Usage();
 
+// --mode publish (publish.cc): PUBLISH to one channel with one reading subscriber.
+int RunPublish(const Options& o);
+
 }  // namespace locknode::loadgen

@@ -83,7 +83,7 @@ TEST(OptionTableTest, ValuesReadAsConfigGetShowsThem) {
   EXPECT_EQ(OptionText(*FindOption("protected-mode"), config), "no");
   EXPECT_EQ(OptionText(*FindOption("tls-auth-clients"), config), "optional");
   EXPECT_EQ(OptionText(*FindOption("client-output-buffer-limit"), config),
-            "normal 1048576 524288 5");
+            "normal 1048576 524288 5 pubsub 0 0 0");
   EXPECT_EQ(OptionText(*FindOption("databases"), config), "1");
   EXPECT_EQ(OptionText(*FindOption("save"), config), "");
   EXPECT_EQ(ApplyOutputBufferLimit("normal 1 2", &config),

@@ -48,7 +48,7 @@ TEST_F(CasCmdsTest, DigestKnownVectors) {
 
 TEST_F(CasCmdsTest, DigestMissingAndWrongType) {
   EXPECT_EQ(Run({"DIGEST", "nokey"}), "$-1\r\n");
-  client_.resp_version = 3;
+  client_.SetProtocol(3);
   EXPECT_EQ(Run({"DIGEST", "nokey"}), "_\r\n");
   StoreHash("h");
   EXPECT_EQ(Run({"DIGEST", "h"}), kWrongType);
@@ -196,7 +196,7 @@ TEST_F(CasCmdsTest, SetIfWithGet) {
   EXPECT_EQ(Run({"GET", "k"}), "$1\r\nw\r\n");
   EXPECT_EQ(Run({"SET", "n", "w", "IFNE", "x", "GET"}), "$-1\r\n");
   EXPECT_EQ(Run({"GET", "n"}), "$1\r\nw\r\n");
-  client_.resp_version = 3;
+  client_.SetProtocol(3);
   EXPECT_EQ(Run({"SET", "m", "w", "IFEQ", "x", "GET"}), "_\r\n");
   EXPECT_EQ(Run({"SET", "m", "w", "IFEQ", "x"}), "_\r\n");
 }

@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include "locknode/protocol/out_buffer.h"
+#include "locknode/protocol/resp_writer.h"
+
 #include "command_fixture.h"
 
 namespace locknode::command {
@@ -21,7 +24,11 @@ class SignalLog final : public SessionSignals {
     events.push_back("mode " + std::to_string(static_cast<int>(from)) + ">" +
                      std::to_string(static_cast<int>(to)));
   }
+  protocol::ReplySink& PushSink() override { return pushes; }
+  void PushWritten() override { events.emplace_back("pushed"); }
   std::vector<std::string> events;
+  protocol::OutBuffer out;
+  protocol::RespWriter pushes{&out};
 };
 
 class NoQueue final : public CommandQueue {
