@@ -120,7 +120,6 @@ std::vector<std::vector<std::string>> Invocations(const WriteRow& row, Millis tt
     case Lifetime::kNone:
     case Lifetime::kRemoves:
     case Lifetime::kNoTtl:
-    case Lifetime::kKeepsTtl:
       break;
   }
   return {base};
