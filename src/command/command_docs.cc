@@ -67,6 +67,8 @@ std::vector<std::string> AclCategories(const CommandSpec& spec) {
   out.emplace_back((spec.flags & kFast) ? "@fast" : "@slow");
   if (spec.group == "generic") {
     out.emplace_back("@keyspace");
+  } else if (spec.group == "transactions") {
+    out.emplace_back("@transaction");  // the docs' group is plural, the ACL category is not
   } else if (spec.group != "server") {
     out.push_back("@" + std::string(spec.group));
   }

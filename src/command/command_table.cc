@@ -82,6 +82,7 @@ CommandTable BuildCommandTable() {
   RegisterConnectionCommands(table);
   RegisterServerCommands(table);
   RegisterScriptCommands(table);
+  RegisterTransactionCommands(table);
   return table;
 }
 

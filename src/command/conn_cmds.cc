@@ -185,6 +185,7 @@ void CmdReset(CommandContext& ctx, ArgList /*args*/) {
   ctx.reply.SetProtocol(2);
   ctx.client.name.clear();
   ctx.client.SetAuthenticated(ctx.shard.config().requirepass.empty());
+  ctx.shard.transactions().End(ctx.client);  // discardTransaction: queue and watches go
   ctx.reply.Simple("RESET");
 }
 

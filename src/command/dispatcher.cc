@@ -115,6 +115,18 @@ bool ScriptAllows(Shard& shard, const CommandSpec& cmd, ArgList args, const Call
   return true;
 }
 
+// Redis processCommand: past maxmemory a client inside MULTI may queue nothing at all ("queuing
+// may consume an unlimited amount of memory"), denyoom or not; only EXEC, DISCARD, QUIT and
+// RESET still run. Out of line: it is reached only while queuing.
+[[gnu::noinline]] bool RefusedWhileQueuingOom(Shard& shard, const CommandSpec& cmd,
+                                              protocol::ReplySink& reply) {
+  if (!OverMaxmemory(shard)) return false;
+  const std::string_view name = cmd.name;
+  if (name == "exec" || name == "discard" || name == "quit" || name == "reset") return false;
+  reply.Error(protocol::kErrOom);
+  return true;
+}
+
 // Everything before the handler, in Redis processCommand's order: existence, arity, auth,
 // no-multi, (script rules), the write policy (OOM, quarantine, TTL rules), the subscribed
 // context. Returns the row to run, or nullptr after replying the refusal.
@@ -154,7 +166,13 @@ const CommandSpec* Admit(Shard& shard, ArgList args, const Caller& caller,
     return nullptr;
   }
   if (script && !ScriptAllows(shard, cmd, args, caller, reply)) return nullptr;
-  if (!AdmitWrite(shard, cmd, args, caller.now, caller.wall_us, reply)) return nullptr;
+  if (client.mode() == SessionMode::kQueuing && RefusedWhileQueuingOom(shard, cmd, reply)) {
+    return nullptr;
+  }
+  // EXEC decided maxmemory for all its commands (multi_cmds.cc); the TTL rules and the lease
+  // watermark apply to each as it runs.
+  const bool check_oom = caller.origin != Origin::kTransaction;
+  if (!AdmitWrite(shard, cmd, args, caller.now, caller.wall_us, reply, check_oom)) return nullptr;
   if (client.subscribed_context() && (cmd.flags & kPubSubOk) == 0) {
     ReplyNotInSubscribedContext(found, reply);
     return nullptr;
