@@ -1,7 +1,10 @@
 // The command funnel (src/command/funnel.h) and Dispatcher, its client entry point.
 #include "locknode/command/dispatcher.h"
 
+#include <string>
+
 #include "locknode/base/dcheck.h"
+#include "locknode/base/strings.h"
 #include "locknode/protocol/errors.h"
 #include "locknode/script/command_invoker.h"
 
@@ -181,12 +184,49 @@ const CommandSpec* Admit(Shard& shard, ArgList args, const Caller& caller,
   return &cmd;
 }
 
+// Keeps the one error a refusal writes (Admit replies nothing else).
+class RefusalCapture final : public protocol::ReplySink {
+ public:
+  void Simple(std::string_view /*s*/) override {}
+  void Error(std::string_view full) override { error.assign(full); }
+  void Integer(int64_t /*v*/) override {}
+  void Bulk(std::string_view /*s*/) override {}
+  void Null() override {}
+  void NullArray() override {}
+  void Array(size_t /*n*/) override {}
+  void Map(size_t /*n*/) override {}
+  void Set(size_t /*n*/) override {}
+  void Verbatim(std::string_view /*s*/) override {}
+  void Double(double /*d*/) override {}
+  std::string error;
+};
+
+// Redis rejectCommand for EXEC itself (wrong arity, -OOM...): execCommandAbort discards the
+// transaction and answers "EXECABORT Transaction discarded because of: <the refusal>".
+// Rare path: an EXEC sent while queuing that the checks refuse.
+[[gnu::noinline]] void AdmitExecOrAbort(Shard& shard, ArgList args, const Caller& caller,
+                                        protocol::ReplySink& reply, const CommandSpec** cmd) {
+  RefusalCapture refusal;
+  *cmd = Admit(shard, args, caller, refusal);
+  if (*cmd != nullptr) return;
+  shard.transactions().End(caller.client);
+  reply.Error("EXECABORT Transaction discarded because of: " + refusal.error);
+}
+
 }  // namespace
 
 void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::ReplySink& reply) {
   LOCKNODE_DCHECK(!args.empty());
   ClientState& client = caller.client;
-  const CommandSpec* cmd = Admit(shard, args, caller, reply);
+  const bool queued_exec =
+      client.mode() == SessionMode::kQueuing && EqualsIgnoreCase(args[0], "exec");
+  const CommandSpec* cmd = nullptr;
+  if (queued_exec) [[unlikely]] {
+    AdmitExecOrAbort(shard, args, caller, reply, &cmd);
+    if (cmd == nullptr) return;
+  } else {
+    cmd = Admit(shard, args, caller, reply);
+  }
   const bool queuing = client.mode() == SessionMode::kQueuing;
   if (cmd == nullptr) {
     if (queuing) client.queue()->MarkFailed();  // Redis flagTransaction: EXEC will abort

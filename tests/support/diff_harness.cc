@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -84,6 +85,11 @@ bool Matches(const DiffStep& step, const std::string& want, const std::string& g
 }  // namespace
 
 DiffStep Cmd(const std::vector<std::string>& args) { return DiffStep{EncodeCommand(args)}; }
+
+DiffStep On(int conn, DiffStep step) {
+  step.conn = conn;
+  return step;
+}
 
 DiffStep Raw(const std::string& bytes, int replies) { return DiffStep{bytes, replies}; }
 
@@ -167,11 +173,18 @@ void DiffTest::SetUp() {
 
 std::vector<std::string> DiffTest::RunCase(const DiffCase& c, Tally* tally) {
   std::vector<std::string> mismatches;
-  RespClient ref(reference_->port());
-  RespClient sub(subject_->port());
-  if (!ref.connected() || !sub.connected()) {
-    return {c.name + ": cannot connect: reference " + ref.error() + ", subject " + sub.error()};
-  }
+  // Connection i of the case, to each server, opened on first use (connection 0 up front).
+  std::vector<std::unique_ptr<RespClient>> refs(kDiffConnections);
+  std::vector<std::unique_ptr<RespClient>> subs(kDiffConnections);
+  auto open = [&](int i) -> std::string {
+    if (refs[i] != nullptr) return "";
+    refs[i] = std::make_unique<RespClient>(reference_->port());
+    subs[i] = std::make_unique<RespClient>(subject_->port());
+    if (refs[i]->connected() && subs[i]->connected()) return "";
+    return c.name + ": cannot connect: reference " + refs[i]->error() + ", subject " +
+           subs[i]->error();
+  };
+  if (std::string err = open(0); !err.empty()) return {err};
   // Independence between cases: remove every key a table may use, on a separate connection so
   // the case's own connection starts pristine (unauthenticated, RESP2, db 0). Not compared.
   for (ServerProcess* server : {reference_, subject_}) {
@@ -188,7 +201,9 @@ std::vector<std::string> DiffTest::RunCase(const DiffCase& c, Tally* tally) {
   // Every case ends with a PING: it checks that both connections are still in sync (no extra
   // or missing reply) and that both closed, or both stayed open, after the case.
   std::vector<DiffStep> steps = c.steps;
-  steps.push_back(Cmd({"PING"}));
+  int used = 1;
+  for (const DiffStep& step : steps) used = std::max(used, step.conn + 1);
+  for (int i = 0; i < used; ++i) steps.push_back(On(i, Cmd({"PING"})));
   // The measured skew. A remaining TTL is T minus the time a server spent between the step j
   // that set it and the step i that reads it. Each server ran step j somewhere inside that
   // step's window (from the first send to the last reply read, both servers together) and
@@ -200,6 +215,13 @@ std::vector<std::string> DiffTest::RunCase(const DiffCase& c, Tally* tally) {
   double widest_earlier_ms = 0;
   for (size_t i = 0; i < steps.size(); ++i) {
     const DiffStep& step = steps[i];
+    if (step.conn < 0 || step.conn >= kDiffConnections) {
+      return {c.name + ": step " + std::to_string(i) + " names connection " +
+              std::to_string(step.conn)};
+    }
+    if (std::string err = open(step.conn); !err.empty()) return {err};
+    RespClient& ref = *refs[step.conn];
+    RespClient& sub = *subs[step.conn];
     const Clock::time_point sent_at = Clock::now();
     bool ref_sent = ref.Send(step.request);
     bool sub_sent = sub.Send(step.request);

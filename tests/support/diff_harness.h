@@ -39,7 +39,14 @@ struct DiffStep {
   // False for a step that sets no TTL (e.g. a script that only burns time): its duration then
   // does not widen the skew allowed to later TTL replies (see DiffTest::RunCase).
   bool may_set_ttl = true;
+  // Which of the case's connections sends it (0 = the first). A case may use up to
+  // kDiffConnections; each is opened (to both servers) on its first step.
+  int conn = 0;
 };
+
+inline constexpr int kDiffConnections = 4;
+// `step`, sent on connection `conn` of the case (transactions, WATCH across clients).
+DiffStep On(int conn, DiffStep step);
 
 // A multibulk command built from arguments.
 DiffStep Cmd(const std::vector<std::string>& args);

@@ -11,7 +11,7 @@
 //                    [--seconds 3] [--warmup 0.5] [--keys 1000000] [--px 30000] [--rate 20000]
 //                    [--sha SHA] [--idle-conns 10000]
 //
-// Modes: acquire, contended, release, cycle, latency (throughput / latency);
+// Modes: acquire, contended, release, cycle, txcycle, latency (throughput / latency);
 //        memory, expiry, idle (resource measurements). See Usage() below.
 //
 // Files: options.* (command line), util.* (clocks, /proc, RESP, blocking calls, JSON),
@@ -90,10 +90,11 @@ int RunThroughput(const Options& o, Mode mode) {
   const double gen = SelfCpuSeconds() - gen0;
   e.CloseAll();
   const Counters& c = e.counters();
-  const int64_t ops = mode == Mode::kCycle ? c.cycles : c.replies;
+  const bool cycles = mode == Mode::kCycle || mode == Mode::kTxCycle;
+  const int64_t ops = cycles ? c.cycles : c.replies;
   j.Str("mode", o.mode);
   j.Int("clients", o.clients);
-  j.Int("pipeline", mode == Mode::kCycle || mode == Mode::kLatency ? 1 : o.pipeline);
+  j.Int("pipeline", cycles || mode == Mode::kLatency ? 1 : o.pipeline);
   j.Num("seconds", wall);
   j.Int("ops", ops);
   j.Num("ops_per_sec", static_cast<double>(ops) / wall);
@@ -252,6 +253,7 @@ int main(int argc, char** argv) {
                                                           {"contended", Mode::kContended},
                                                           {"release", Mode::kRelease},
                                                           {"cycle", Mode::kCycle},
+                                                          {"txcycle", Mode::kTxCycle},
                                                           {"latency", Mode::kLatency}};
   if (auto it = kThroughput.find(o.mode); it != kThroughput.end())
     return RunThroughput(o, it->second);

@@ -16,6 +16,8 @@ namespace locknode::loadgen {
       "  release    EVALSHA sha 1 key token: half on held keys (prefilled, matching token),\n"
       "             half on absent keys\n"
       "  cycle      per client: SET NX PX, then EVALSHA release of that key (pipeline 1)\n"
+      "  txcycle    per client: SET NX PX, then StackExchange.Redis's transactional release:\n"
+      "             WATCH key + GET key in one write, then MULTI + DEL key + EXEC in one write\n"
       "  latency    acquire at a fixed total --rate (open loop, latency from intended send)\n"
       "  memory     fill --keys locks lock:<i> PX --px; resident bytes per lock\n"
       "  expiry     fill --keys locks PX --px; time until DBSIZE is 0 after the last deadline\n"
