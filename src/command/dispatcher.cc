@@ -201,16 +201,20 @@ class RefusalCapture final : public protocol::ReplySink {
   std::string error;
 };
 
-// Redis rejectCommand for EXEC itself (wrong arity, -OOM...): execCommandAbort discards the
-// transaction and answers "EXECABORT Transaction discarded because of: <the refusal>".
-// Rare path: an EXEC sent while queuing that the checks refuse.
+// Redis rejectCommand for EXEC itself (wrong arity, -OOM...), inside MULTI or not:
+// execCommandAbort discards the transaction (and the watches) and answers "EXECABORT
+// Transaction discarded because of: <the refusal>".
 [[gnu::noinline]] void AdmitExecOrAbort(Shard& shard, ArgList args, const Caller& caller,
                                         protocol::ReplySink& reply, const CommandSpec** cmd) {
   RefusalCapture refusal;
   *cmd = Admit(shard, args, caller, refusal);
   if (*cmd != nullptr) return;
   shard.transactions().End(caller.client);
-  reply.Error("EXECABORT Transaction discarded because of: " + refusal.error);
+  // Redis hands over its error without the "-", and its generic texts carry no "ERR " prefix
+  // (addReplyError adds it), while -OOM's does: so "ERR " is dropped and any other code kept.
+  std::string_view why = refusal.error;
+  if (why.starts_with("ERR ")) why.remove_prefix(4);
+  reply.Error("EXECABORT Transaction discarded because of: " + std::string(why));
 }
 
 }  // namespace
@@ -218,10 +222,10 @@ class RefusalCapture final : public protocol::ReplySink {
 void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::ReplySink& reply) {
   LOCKNODE_DCHECK(!args.empty());
   ClientState& client = caller.client;
-  const bool queued_exec =
-      client.mode() == SessionMode::kQueuing && EqualsIgnoreCase(args[0], "exec");
   const CommandSpec* cmd = nullptr;
-  if (queued_exec) [[unlikely]] {
+  // (Scripts get scriptCall's own texts: EXEC is noscript.)
+  if (args[0].size() == 4 && caller.origin != Origin::kScript && EqualsIgnoreCase(args[0], "exec"))
+      [[unlikely]] {
     AdmitExecOrAbort(shard, args, caller, reply, &cmd);
     if (cmd == nullptr) return;
   } else {

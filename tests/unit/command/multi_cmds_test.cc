@@ -68,6 +68,19 @@ TEST_F(MultiTest, QueueTimeErrorsAbortExec) {
   EXPECT_EQ(Run({"EXEC"}), "-ERR EXEC without MULTI\r\n");
 }
 
+TEST_F(MultiTest, RefusedExecAbortsInsideMultiOrNot) {
+  // Redis rejectCommand -> execCommandAbort, whether or not the client is in MULTI.
+  const std::string abort =
+      "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' "
+      "command\r\n";
+  EXPECT_EQ(Run({"EXEC", "x"}), abort);
+  Run({"MULTI"});
+  Run({"SET", "k", "v"});
+  EXPECT_EQ(Run({"exec", "x"}), abort);
+  EXPECT_EQ(client_.mode(), SessionMode::kNormal);
+  EXPECT_EQ(Run({"EXISTS", "k"}), ":0\r\n");
+}
+
 TEST_F(MultiTest, NestingAndMisplacedCommands) {
   EXPECT_EQ(Run({"DISCARD"}), "-ERR DISCARD without MULTI\r\n");
   EXPECT_EQ(Run({"EXEC"}), "-ERR EXEC without MULTI\r\n");
