@@ -13,7 +13,7 @@ void RegisterConnectionCommands(
     CommandTable& table);  // PING ECHO HELLO AUTH CLIENT SELECT QUIT RESET
 void RegisterServerCommands(
     CommandTable& table);  // INFO CONFIG COMMAND DBSIZE FLUSH* TIME SHUTDOWN
-void RegisterScriptCommands(CommandTable& table);  // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
+void RegisterScriptCommands(CommandTable& table);       // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
 void RegisterTransactionCommands(CommandTable& table);  // MULTI EXEC DISCARD WATCH UNWATCH
 
 }  // namespace locknode::command

@@ -43,11 +43,11 @@ struct Conn {
   size_t sent_head = 0;
   uint64_t rng = 0;
   std::string token;
-  int phase = 0;          // cycle: 0 = acquiring, 1 = releasing (txcycle: 1 WATCH+GET, 2 MULTI..)
+  int phase = 0;  // cycle: 0 = acquiring, 1 = releasing (txcycle: 1 WATCH+GET, 2 MULTI..)
   bool phase_failed = false;  // txcycle: a reply of this phase was not the expected one
-  std::string key;        // cycle: the key acquired
-  bool held_next = true;  // release: alternate held / absent
-  int64_t due_ns = 0;     // latency: next intended send
+  std::string key;            // cycle: the key acquired
+  bool held_next = true;      // release: alternate held / absent
+  int64_t due_ns = 0;         // latency: next intended send
 };
 
 struct Counters {

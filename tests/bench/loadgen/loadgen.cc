@@ -249,12 +249,9 @@ int RunIdle(const Options& o) {
 int main(int argc, char** argv) {
   using namespace locknode::loadgen;  // NOLINT(google-build-using-namespace): main only
   const Options o = ParseOptions(argc, argv);
-  static const std::map<std::string, Mode> kThroughput = {{"acquire", Mode::kAcquire},
-                                                          {"contended", Mode::kContended},
-                                                          {"release", Mode::kRelease},
-                                                          {"cycle", Mode::kCycle},
-                                                          {"txcycle", Mode::kTxCycle},
-                                                          {"latency", Mode::kLatency}};
+  static const std::map<std::string, Mode> kThroughput = {
+      {"acquire", Mode::kAcquire}, {"contended", Mode::kContended}, {"release", Mode::kRelease},
+      {"cycle", Mode::kCycle},     {"txcycle", Mode::kTxCycle},     {"latency", Mode::kLatency}};
   if (auto it = kThroughput.find(o.mode); it != kThroughput.end())
     return RunThroughput(o, it->second);
   if (o.mode == "memory") return RunMemoryOrExpiry(o, false);
