@@ -68,6 +68,8 @@ std::vector<std::string> AclCategories(const CommandSpec& spec) {
   out.emplace_back((spec.flags & kFast) ? "@fast" : "@slow");
   if (spec.group == "generic") {
     out.emplace_back("@keyspace");
+  } else if (spec.group == "transactions") {
+    out.emplace_back("@transaction");  // the docs' group is plural, the ACL category is not
   } else if (spec.group != "server") {
     // The group "sorted-set" is the category "@sortedset". Built by append, not "@" + string:
     // GCC 12's -Wrestrict false positive.

@@ -93,6 +93,7 @@ CommandTable BuildCommandTable() {
   RegisterKeyMoveCommands(table);
   RegisterCasCommands(table);
   RegisterPubSubCommands(table);
+  RegisterTransactionCommands(table);
   return table;
 }
 

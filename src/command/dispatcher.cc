@@ -1,7 +1,10 @@
 // The command funnel (src/command/funnel.h) and Dispatcher, its client entry point.
 #include "locknode/command/dispatcher.h"
 
+#include <string>
+
 #include "locknode/base/dcheck.h"
+#include "locknode/base/strings.h"
 #include "locknode/protocol/errors.h"
 #include "locknode/script/command_invoker.h"
 
@@ -115,6 +118,18 @@ bool ScriptAllows(Shard& shard, const CommandSpec& cmd, ArgList args, const Call
   return true;
 }
 
+// Redis processCommand: past maxmemory a client inside MULTI may queue nothing at all ("queuing
+// may consume an unlimited amount of memory"), denyoom or not; only EXEC, DISCARD, QUIT and
+// RESET still run. Out of line: it is reached only while queuing.
+[[gnu::noinline]] bool RefusedWhileQueuingOom(Shard& shard, const CommandSpec& cmd,
+                                              protocol::ReplySink& reply) {
+  if (!OverMaxmemory(shard)) return false;
+  const std::string_view name = cmd.name;
+  if (name == "exec" || name == "discard" || name == "quit" || name == "reset") return false;
+  reply.Error(protocol::kErrOom);
+  return true;
+}
+
 // Everything before the handler, in Redis processCommand's order: existence, arity, auth,
 // no-multi, (script rules), the write policy (OOM, quarantine, TTL rules), the subscribed
 // context. Returns the row to run, or nullptr after replying the refusal.
@@ -154,7 +169,13 @@ const CommandSpec* Admit(Shard& shard, ArgList args, const Caller& caller,
     return nullptr;
   }
   if (script && !ScriptAllows(shard, cmd, args, caller, reply)) return nullptr;
-  if (!AdmitWrite(shard, cmd, args, caller.now, caller.wall_us, reply)) return nullptr;
+  if (client.mode() == SessionMode::kQueuing && RefusedWhileQueuingOom(shard, cmd, reply)) {
+    return nullptr;
+  }
+  // EXEC decided maxmemory for all its commands (multi_cmds.cc); the TTL rules and the lease
+  // watermark apply to each as it runs.
+  const bool check_oom = caller.origin != Origin::kTransaction;
+  if (!AdmitWrite(shard, cmd, args, caller.now, caller.wall_us, reply, check_oom)) return nullptr;
   if (client.subscribed_context() && (cmd.flags & kPubSubOk) == 0) {
     ReplyNotInSubscribedContext(found, reply);
     return nullptr;
@@ -163,12 +184,53 @@ const CommandSpec* Admit(Shard& shard, ArgList args, const Caller& caller,
   return &cmd;
 }
 
+// Keeps the one error a refusal writes (Admit replies nothing else).
+class RefusalCapture final : public protocol::ReplySink {
+ public:
+  void Simple(std::string_view /*s*/) override {}
+  void Error(std::string_view full) override { error.assign(full); }
+  void Integer(int64_t /*v*/) override {}
+  void Bulk(std::string_view /*s*/) override {}
+  void Null() override {}
+  void NullArray() override {}
+  void Array(size_t /*n*/) override {}
+  void Map(size_t /*n*/) override {}
+  void Set(size_t /*n*/) override {}
+  void Verbatim(std::string_view /*s*/) override {}
+  void Double(double /*d*/) override {}
+  std::string error;
+};
+
+// Redis rejectCommand for EXEC itself (wrong arity, -OOM...), inside MULTI or not:
+// execCommandAbort discards the transaction (and the watches) and answers "EXECABORT
+// Transaction discarded because of: <the refusal>".
+[[gnu::noinline]] void AdmitExecOrAbort(Shard& shard, ArgList args, const Caller& caller,
+                                        protocol::ReplySink& reply, const CommandSpec** cmd) {
+  RefusalCapture refusal;
+  *cmd = Admit(shard, args, caller, refusal);
+  if (*cmd != nullptr) return;
+  shard.transactions().End(caller.client);
+  // Redis hands over its error without the "-", and its generic texts carry no "ERR " prefix
+  // (addReplyError adds it), while -OOM's does: so "ERR " is dropped and any other code kept.
+  std::string_view why = refusal.error;
+  if (why.starts_with("ERR ")) why.remove_prefix(4);
+  reply.Error("EXECABORT Transaction discarded because of: " + std::string(why));
+}
+
 }  // namespace
 
 void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::ReplySink& reply) {
   LOCKNODE_DCHECK(!args.empty());
   ClientState& client = caller.client;
-  const CommandSpec* cmd = Admit(shard, args, caller, reply);
+  const CommandSpec* cmd = nullptr;
+  // (Scripts get scriptCall's own texts: EXEC is noscript.)
+  if (args[0].size() == 4 && caller.origin != Origin::kScript && EqualsIgnoreCase(args[0], "exec"))
+      [[unlikely]] {
+    AdmitExecOrAbort(shard, args, caller, reply, &cmd);
+    if (cmd == nullptr) return;
+  } else {
+    cmd = Admit(shard, args, caller, reply);
+  }
   const bool queuing = client.mode() == SessionMode::kQueuing;
   if (cmd == nullptr) {
     if (queuing) client.queue()->MarkFailed();  // Redis flagTransaction: EXEC will abort

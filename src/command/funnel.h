@@ -2,7 +2,7 @@
 
 // Private to the command module: the one function every command goes through, whoever sends it
 // (Redis processCommand + scriptCall in one place). Dispatcher::Execute calls it for clients,
-// ScriptInvoker::Call for redis.call, and EXEC (issue 16) will call it for queued commands.
+// ScriptInvoker::Call for redis.call, and EXEC (multi_cmds.cc) for queued commands.
 
 #include <cstdint>
 
@@ -21,7 +21,7 @@ class UndoLog;
 enum class Origin : uint8_t {
   kClient,       // a session's command (Dispatcher::Execute)
   kScript,       // redis.call / redis.pcall
-  kTransaction,  // a command queued by MULTI, run by EXEC (issue 16)
+  kTransaction,  // a command queued by MULTI, run by EXEC (maxmemory was checked for all of them)
 };
 
 // One call's sender and time snapshot. `now`/`wall_us` are read once per client command and

@@ -72,7 +72,11 @@ void KeyspaceEvents::SetFlags(uint32_t flags) {
   // only then is there anything to observe.
   observing_ = (flags & (kNotifyKeyspace | kNotifyKeyevent)) != 0 &&
                (flags & (kNotifyGeneric | kNotifyExpired)) != 0;
-  keyspace_.set_observer(observing_ ? this : nullptr);
+  if (observing_) {
+    key_events_.Subscribe(this);
+  } else {
+    key_events_.Unsubscribe(this);
+  }
 }
 
 void KeyspaceEvents::Publish(std::string_view event, std::string_view key) {

@@ -105,11 +105,14 @@ namespace {
 
 }  // namespace
 
-bool AdmitWriteCommand(Shard& shard, const CommandSpec& cmd, ArgList args, Millis now,
-                       int64_t wall_us, protocol::ReplySink& reply) {
+bool OverMaxmemory(Shard& shard) {
   const int64_t maxmemory = shard.config().maxmemory;
-  if ((cmd.flags & kDenyOom) != 0 && maxmemory > 0 &&
-      shard.keyspace().used_bytes() > static_cast<uint64_t>(maxmemory)) {
+  return maxmemory > 0 && shard.keyspace().used_bytes() > static_cast<uint64_t>(maxmemory);
+}
+
+bool AdmitWriteCommand(Shard& shard, const CommandSpec& cmd, ArgList args, Millis now,
+                       int64_t wall_us, protocol::ReplySink& reply, bool check_oom) {
+  if (check_oom && (cmd.flags & kDenyOom) != 0 && OverMaxmemory(shard)) {
     reply.Error(protocol::kErrOom);
     return false;
   }

@@ -38,12 +38,17 @@ LifetimeEffect ResolveLifetime(const CommandSpec& cmd, ArgList args, Millis now,
 // gets -QUARANTINE (reads, DEL and FLUSHALL still run); a write leaving a key without a TTL is
 // refused under require-ttl; a granted deadline goes through max-ttl and is made durable in the
 // lease watermark before the handler runs. Non-writes pass untouched. False after replying.
+// `check_oom` false: the maxmemory refusal was decided already (a command run by EXEC: Redis
+// checks OOM once, for the whole EXEC).
 bool AdmitWriteCommand(Shard& shard, const CommandSpec& cmd, ArgList args, Millis now,
-                       int64_t wall_us, protocol::ReplySink& reply);
+                       int64_t wall_us, protocol::ReplySink& reply, bool check_oom = true);
 // Inline: every command passes here, and most are not writes.
 inline bool AdmitWrite(Shard& shard, const CommandSpec& cmd, ArgList args, Millis now,
-                       int64_t wall_us, protocol::ReplySink& reply) {
-  return (cmd.flags & kWrite) == 0 || AdmitWriteCommand(shard, cmd, args, now, wall_us, reply);
+                       int64_t wall_us, protocol::ReplySink& reply, bool check_oom = true) {
+  return (cmd.flags & kWrite) == 0 ||
+         AdmitWriteCommand(shard, cmd, args, now, wall_us, reply, check_oom);
 }
+// Past maxmemory (nothing is evicted, so "over" is "out of memory").
+bool OverMaxmemory(Shard& shard);
 
 }  // namespace locknode::command

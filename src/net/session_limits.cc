@@ -37,9 +37,11 @@ LimitText Describe(ClientLimit limit) {
 
 }  // namespace
 
+// Includes what the shard holds for this client: a queued transaction and its watched keys
+// (Redis getClientMemoryUsage adds multiStateMemOverhead).
 size_t Session::MemoryUsage() const {
   return rbuf_.capacity() + pending_.capacity() + in_flight_.capacity() +
-         argv_.capacity() * sizeof(std::string_view);
+         argv_.capacity() * sizeof(std::string_view) + ctx_.dispatcher.ClientMemory(client_);
 }
 
 std::optional<ClientLimit> Session::SweepCheck(Millis now) {

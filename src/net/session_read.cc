@@ -129,7 +129,12 @@ void Session::FinishBatch() {
   paused_ = OverHighWater();
   if (paused_) return;  // a write is in flight; OnWrite resumes parsing
   const auto limit = static_cast<size_t>(ctx_.config.client_query_buffer_limit);
-  if (rbuf_.unparsed_size() >= limit) {
+  // A transaction being queued is request bytes held for the client too: it counts against the
+  // same limit (stricter than Redis, which bounds it only by maxmemory-clients), so MULTI cannot
+  // park unbounded memory on a lock node.
+  const size_t queued =
+      client_.mode() == command::SessionMode::kQueuing ? ctx_.dispatcher.ClientMemory(client_) : 0;
+  if (rbuf_.unparsed_size() + queued >= limit) {
     // Redis closes such a client without a reply (client-query-buffer-limit).
     CloseForLimit(ClientLimit::kQueryBuffer);
     return;

@@ -34,6 +34,8 @@ WORKLOADS = {
     # Fencing-token counters: INCR on 1000 counters.
     "incr": "--mode incr --clients 50 --pipeline 1 --keys 1000",
     "cycle": "--mode cycle --clients 50 --keys 1000000 --px 30000",
+    # StackExchange.Redis's LockRelease below 8.4: SET NX PX, then WATCH+GET, MULTI+DEL+EXEC.
+    "txcycle": "--mode txcycle --clients 50 --keys 1000000 --px 30000",
     "latency": "--mode latency --clients 50 --rate {rate} --keys 1000000 --px 30000",
     "memory": "--mode memory --clients 50 --keys {fill_keys} --px 600000",
     "expiry": "--mode expiry --clients 50 --keys {fill_keys} --px 2000",
@@ -61,6 +63,8 @@ METRICS = [
     ("incr", "server_cpu_us_per_op", "incr server CPU us/op", 0.7, "le"),
     ("cycle", "ops_per_sec", "full cycle cycles/s", 1.5, "ge"),
     ("cycle", "server_cpu_us_per_op", "  server CPU us/cycle", None, None),
+    ("txcycle", "ops_per_sec", "tx release cycles/s", None, None),
+    ("txcycle", "server_cpu_us_per_op", "  server CPU us/tx cycle", 0.7, "le"),
     ("latency", "p50_us", "acquire@rate p50 us", None, None),
     ("latency", "p99_us", "acquire@rate p99 us", 0.8, "le"),
     ("latency", "p999_us", "acquire@rate p99.9 us", None, None),
@@ -385,7 +389,7 @@ def main():
     # Say plainly when a closed-loop number is not a capacity figure.
     notes = []
     closed_loop = ("acquire", "acquire_p32", "contended", "release", "delex_release", "incr",
-                   "cycle")
+                   "cycle", "txcycle")
     for c in cpu_rows:
         for kind in binaries:
             gen, srv = c[f"{kind}_gen_cpu_pct"], c[f"{kind}_server_cpu_pct"]

@@ -113,6 +113,11 @@ bool Matches(const DiffStep& step, const std::string& want, const std::string& g
 
 DiffStep Cmd(const std::vector<std::string>& args) { return DiffStep{EncodeCommand(args)}; }
 
+DiffStep On(int conn, DiffStep step) {
+  step.conn = conn;
+  return step;
+}
+
 DiffStep Raw(const std::string& bytes, int replies) { return DiffStep{bytes, replies}; }
 
 DiffStep Approx(const std::vector<std::string>& args, int64_t tolerance, int64_t unit_ms) {
@@ -138,11 +143,6 @@ std::string NowPlusMs(int64_t ms) {
 std::string NowPlusS(int64_t s) {
   auto now = std::chrono::system_clock::now().time_since_epoch();
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count() + s);
-}
-
-DiffStep On(int conn, DiffStep step) {
-  step.conn = conn;
-  return step;
 }
 
 DiffStep Expect(int conn, int replies) {
@@ -266,10 +266,11 @@ std::vector<std::string> DiffTest::RunCase(const DiffCase& c, Tally* tally) {
   double widest_earlier_ms = 0;
   for (size_t i = 0; i < steps.size(); ++i) {
     const DiffStep& step = steps[i];
-    const Clock::time_point sent_at = Clock::now();
+    if (step.conn < 0) return {c.name + ": step " + std::to_string(i) + " names connection -1"};
     open(static_cast<size_t>(step.conn));
     RespClient& ref = *refs[static_cast<size_t>(step.conn)];
     RespClient& sub = *subs[static_cast<size_t>(step.conn)];
+    const Clock::time_point sent_at = Clock::now();
     const bool ref_sent = step.request.empty() || ref.Send(step.request);
     const bool sub_sent = step.request.empty() || sub.Send(step.request);
     std::vector<std::pair<std::string, std::string>> replies;

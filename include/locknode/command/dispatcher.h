@@ -17,6 +17,16 @@ class Dispatcher {
   // Runs one command; its reply (exactly one top-level reply) goes to `reply`.
   void Execute(ArgList args, ClientState& client, protocol::ReplySink& reply);
 
+  // The connection of `client` is closing: its transaction queue and WATCHed keys go (nothing in
+  // the shard refers to a ClientState after this).
+  void ClientClosed(const ClientState& client) { shard_.transactions().Drop(client.id); }
+  // Heap bytes the shard holds for `client` (its queued transaction and watched keys), counted
+  // in the client's memory and query-buffer limits.
+  size_t ClientMemory(const ClientState& client) {
+    const MultiState* state = shard_.transactions().Find(client.id);
+    return state == nullptr ? 0 : state->MemoryBytes();
+  }
+
   // All that net sees of the shard (it never reaches the Shard itself): the counters it keeps
   // (connections, limit disconnections) and the keyspace whose expiry its timer drives.
   Stats& stats() { return shard_.stats(); }

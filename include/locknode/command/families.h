@@ -25,5 +25,7 @@ void RegisterStringEditCommands(CommandTable& table);  // APPEND STRLEN GETDEL G
 void RegisterKeyMoveCommands(CommandTable& table);     // RENAME RENAMENX COPY TOUCH
 void RegisterCasCommands(CommandTable& table);         // DELEX DELIFEQ DIGEST
 void RegisterPubSubCommands(CommandTable& table);  // (P|S)(UN)SUBSCRIBE (S)PUBLISH PUBSUB
+void RegisterScriptCommands(CommandTable& table);       // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
+void RegisterTransactionCommands(CommandTable& table);  // MULTI EXEC DISCARD WATCH UNWATCH
 
 }  // namespace locknode::command

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "locknode/command/key_events.h"
 #include "locknode/keyspace/keyspace.h"
 
 namespace locknode::command {
@@ -43,21 +44,23 @@ std::string KeyspaceEventsText(uint32_t flags);
 // Two sources: the keyspace's change observer for what only the keyspace sees (a key expired,
 // lazily or by the wheel: "expired"; a key removed by any command or a lock release: "del"),
 // and explicit calls from command handlers for events named by the command ("set", "expire",
-// "persist", "hset"... : NotifyKeyspaceEvent below). The observer is installed only while some
-// class is enabled, so with notify-keyspace-events empty (the default) the lock fast paths pay
-// nothing but the one null-observer branch they always had, and handlers one flag test.
-class KeyspaceEvents final : public keyspace::KeyObserver {
+// "persist", "hset"... : NotifyKeyspaceEvent below). It subscribes to the Shard's KeyEvents
+// fan-out only while some class is enabled, so with notify-keyspace-events empty (the default)
+// and no WATCH the keyspace has no observer: the lock fast paths pay the one null-observer
+// branch they always had, and handlers one flag test.
+class KeyspaceEvents final : public KeyListener {
  public:
-  KeyspaceEvents(keyspace::Keyspace& keyspace, PubSub& pubsub)
-      : keyspace_(keyspace), pubsub_(pubsub) {}
-  ~KeyspaceEvents() { keyspace_.set_observer(nullptr); }
+  KeyspaceEvents(KeyEvents& key_events, PubSub& pubsub)
+      : key_events_(key_events), pubsub_(pubsub) {}
+  ~KeyspaceEvents() { key_events_.Unsubscribe(this); }
   KeyspaceEvents(const KeyspaceEvents&) = delete;
   KeyspaceEvents& operator=(const KeyspaceEvents&) = delete;
 
   uint32_t flags() const { return flags_; }
-  // Whether this is the keyspace's observer now (only while K or E and g or x are on).
+  // Whether it listens to the keyspace's changes now (only while K or E and g or x are on).
   bool observing() const { return observing_; }
-  // CONFIG SET notify-keyspace-events (and startup): installs or removes the observer.
+  // CONFIG SET notify-keyspace-events (and startup): subscribes to the Shard's fan-out of
+  // keyspace changes (KeyEvents) or leaves it.
   void SetFlags(uint32_t flags);
 
   // Redis notifyKeyspaceEvent(type, event, key, dbid 0), once the class is known to be on.
@@ -67,7 +70,7 @@ class KeyspaceEvents final : public keyspace::KeyObserver {
   void OnFlush() override {}  // Redis sends nothing per key on FLUSHALL
 
  private:
-  keyspace::Keyspace& keyspace_;
+  KeyEvents& key_events_;
   PubSub& pubsub_;
   uint32_t flags_ = 0;
   bool observing_ = false;

@@ -10,10 +10,12 @@
 #include "locknode/base/password_digest.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/keyspace_events.h"
+#include "locknode/command/key_events.h"
 #include "locknode/command/lease_guard.h"
 #include "locknode/command/pubsub.h"
 #include "locknode/command/scripting.h"
 #include "locknode/command/server_control.h"
+#include "locknode/command/transactions.h"
 #include "locknode/keyspace/keyspace.h"
 #include "locknode/script/lua_engine.h"
 #include "locknode/script/script_cache.h"
@@ -46,12 +48,14 @@ class Shard {
         control_(control),
         lease_(config, clock),
         keyspace_(clock.NowMs()),
+        key_events_(keyspace_),
+        transactions_(key_events_, keyspace_),
         requirepass_digest_(HashPassword(config.requirepass)),
         table_(BuildCommandTable()),
         start_ms_(clock.NowMs()),
         lua_(ScriptEngineOptions(config, clock)),
         scripts_(lua_, ScriptCacheLimits(config)),
-        events_(keyspace_, pubsub_) {
+        events_(key_events_, pubsub_) {
     // Validated when the configuration was read (options.cc).
     events_.SetFlags(ParseKeyspaceEvents(config.notify_keyspace_events).value_or(0));
     for (size_t i = 0; i < fast_path_writes_.size(); ++i) {
@@ -63,6 +67,10 @@ class Shard {
   const Clock& clock() const { return clock_; }
   ServerControl* control() const { return control_; }  // may be null in unit tests
   keyspace::Keyspace& keyspace() { return keyspace_; }
+  // Fan-out of keyspace changes (WATCH; later notifications and blocked pops).
+  KeyEvents& key_events() { return key_events_; }
+  // Every client's MULTI queue and WATCHed keys.
+  Transactions& transactions() { return transactions_; }
   // SHA-256 of config().requirepass, hashed once: AUTH compares digests (conn_cmds.cc).
   const PasswordDigest& requirepass_digest() const { return requirepass_digest_; }
   LeaseGuard& lease() { return lease_; }  // restart safety, max-ttl, require-ttl
@@ -84,6 +92,8 @@ class Shard {
   ServerControl* control_;
   LeaseGuard lease_;
   keyspace::Keyspace keyspace_;
+  KeyEvents key_events_;       // after keyspace_: clears its observer when destroyed
+  Transactions transactions_;  // after key_events_: unsubscribes when destroyed
   PasswordDigest requirepass_digest_;
   CommandTable table_;
   Stats stats_;
@@ -91,7 +101,7 @@ class Shard {
   script::LuaEngine lua_;  // declared before scripts_: the cache releases into it
   script::ScriptCache scripts_;
   PubSub pubsub_;
-  KeyspaceEvents events_;  // after keyspace_ and pubsub_, which it uses
+  KeyspaceEvents events_;  // after key_events_ and pubsub_, which it uses
   std::array<const CommandSpec*, std::size(script::kFastPathWriteCommands)> fast_path_writes_{};
 };
 

@@ -30,6 +30,8 @@ constexpr int kFillDepth = 64;  // pipeline depth of every fill (untimed setup, 
 
 // kSemaphore: redis-semaphore's acquire script on one key (limit 10), then ZREM (its release);
 // a refused acquire is retried at once. kSemFill: 10 holders on each of `total` / 10 keys.
+// kTxCycle: SET NX PX, then StackExchange.Redis's transactional release of that key (below
+// Redis 8.4): WATCH key + GET key in one write, then MULTI + DEL key + EXEC in one write.
 enum class Mode {
   kAcquire,
   kContended,
@@ -37,6 +39,7 @@ enum class Mode {
   kDelexRelease,
   kIncr,
   kCycle,
+  kTxCycle,
   kLatency,
   kFill,
   kSemaphore,
@@ -55,10 +58,11 @@ struct Conn {
   size_t sent_head = 0;
   uint64_t rng = 0;
   std::string token;
-  int phase = 0;          // cycle: 0 = acquiring, 1 = releasing
-  std::string key;        // cycle: the key acquired
-  bool held_next = true;  // release: alternate held / absent
-  int64_t due_ns = 0;     // latency: next intended send
+  int phase = 0;  // cycle: 0 = acquiring, 1 = releasing (txcycle: 1 WATCH+GET, 2 MULTI..)
+  bool phase_failed = false;  // txcycle: a reply of this phase was not the expected one
+  std::string key;            // cycle: the key acquired
+  bool held_next = true;      // release: alternate held / absent
+  int64_t due_ns = 0;         // latency: next intended send
 };
 
 struct Counters {
@@ -113,7 +117,9 @@ class Engine {
 
   // Closed loop: keeps `pipeline` requests in flight per connection until `until_ns`.
   void RunFor(int64_t warmup_end_ns, int64_t until_ns, const std::function<void()>& on_measure) {
-    const int depth = mode_ == Mode::kCycle || mode_ == Mode::kSemaphore ? 1 : o_.pipeline;
+    const int depth =
+        mode_ == Mode::kCycle || mode_ == Mode::kSemaphore || mode_ == Mode::kTxCycle ? 1
+                                                                                      : o_.pipeline;
     for (Conn& c : conns_) {
       for (int k = 0; k < depth; ++k) Issue(c, NowNs());
       Flush(c);
@@ -279,6 +285,9 @@ class Engine {
                     std::to_string(WallMs())});
         ++fill_next_;
         break;
+      case Mode::kTxCycle:
+        IssueTx(c, stamp);
+        return;  // stamps pushed per command
       case Mode::kFill:
         fill_last_send_ns_ = stamp;
         if (o_.hash) {
@@ -293,6 +302,44 @@ class Engine {
     }
     c.sent.push_back(stamp);
     ++c.inflight;
+  }
+
+  // One phase of the transactional cycle: every command is its own request (own stamp).
+  void IssueTx(Conn& c, int64_t stamp) {
+    auto push = [&](std::initializer_list<std::string_view> args) {
+      AppendCommand(c.out, args);
+      c.sent.push_back(stamp);
+      ++c.inflight;
+    };
+    c.phase_failed = false;
+    if (c.phase == 0) {
+      c.key = Key("lock:", NextRand(c.rng) % static_cast<uint64_t>(o_.keys));
+      push({"SET", c.key, c.token, "NX", "PX", px_});
+    } else if (c.phase == 1) {
+      push({"WATCH", c.key});
+      push({"GET", c.key});
+    } else {
+      push({"MULTI"});
+      push({"DEL", c.key});
+      push({"EXEC"});
+    }
+  }
+
+  // txcycle: after the last reply of a phase, the next phase (or the next cycle).
+  void OnTxReply(Conn& c, const Reply& r, int64_t now) {
+    if (c.phase == 0 && r.kind != Kind::kSimple) c.phase_failed = true;  // NX lost: retry
+    if (c.phase == 1 && r.kind == Kind::kBulk && r.text != c.token) c.phase_failed = true;
+    if (c.phase == 2 && r.kind == Kind::kNull) c.phase_failed = true;  // EXEC: watch failed
+    if (c.inflight > 0) return;
+    if (c.phase_failed) {
+      c.phase = 0;
+    } else if (c.phase == 2) {
+      if (measuring) ++c_.cycles;
+      c.phase = 0;
+    } else {
+      ++c.phase;
+    }
+    Issue(c, now);
   }
 
   void Flush(Conn& c) {
@@ -466,6 +513,8 @@ class Engine {
           c.phase = 0;
         }
         Issue(c, now);
+      case Mode::kTxCycle:
+        OnTxReply(c, r, now);
         break;
       case Mode::kLatency:
         if (c.due_ns <= now) {  // late: the next request was already due

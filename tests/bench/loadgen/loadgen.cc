@@ -11,7 +11,7 @@
 //                    [--seconds 3] [--warmup 0.5] [--keys 1000000] [--px 30000] [--rate 20000]
 //                    [--sha SHA] [--idle-conns 10000]
 //
-// Modes: acquire, contended, release, cycle, latency, semaphore (throughput / latency);
+// Modes: acquire, contended, release, cycle, txcycle, latency, semaphore (throughput / latency);
 //        memory, expiry, idle, semaphore_memory (resource measurements). See Usage() below.
 //
 // Files: options.* (command line), util.* (clocks, /proc, RESP, blocking calls, JSON),
@@ -120,14 +120,13 @@ int RunThroughput(const Options& o, Mode mode) {
   const double gen = SelfCpuSeconds() - gen0;
   e.CloseAll();
   const Counters& c = e.counters();
-  // A cycle (acquire then release) is the op of cycle and semaphore; refused semaphore acquires
-  // (the full semaphore polled again) are replies but not ops.
-  const int64_t ops = mode == Mode::kCycle || mode == Mode::kSemaphore ? c.cycles : c.replies;
+  // A cycle (acquire then release) is the op of cycle, txcycle and semaphore; refused semaphore
+  // acquires (the full semaphore polled again) are replies but not ops.
+  const bool cycles = mode == Mode::kCycle || mode == Mode::kTxCycle || mode == Mode::kSemaphore;
+  const int64_t ops = cycles ? c.cycles : c.replies;
   j.Str("mode", o.mode);
   j.Int("clients", o.clients);
-  j.Int("pipeline", mode == Mode::kCycle || mode == Mode::kLatency || mode == Mode::kSemaphore
-                        ? 1
-                        : o.pipeline);
+  j.Int("pipeline", cycles || mode == Mode::kLatency ? 1 : o.pipeline);
   j.Num("seconds", wall);
   j.Int("ops", ops);
   j.Num("ops_per_sec", static_cast<double>(ops) / wall);
@@ -320,7 +319,8 @@ int main(int argc, char** argv) {
       {"acquire", Mode::kAcquire}, {"contended", Mode::kContended},
       {"release", Mode::kRelease}, {"delex_release", Mode::kDelexRelease},
       {"incr", Mode::kIncr},       {"cycle", Mode::kCycle},
-      {"latency", Mode::kLatency}, {"semaphore", Mode::kSemaphore}};
+      {"txcycle", Mode::kTxCycle}, {"latency", Mode::kLatency},
+      {"semaphore", Mode::kSemaphore}};
   if (auto it = kThroughput.find(o.mode); it != kThroughput.end())
     return RunThroughput(o, it->second);
   if (o.mode == "memory") return RunMemoryOrExpiry(o, false);

@@ -18,6 +18,8 @@ namespace locknode::loadgen {
       "  delex_release  the same releases as DELEX key IFEQ token (Redis 8.4; not in 7.0)\n"
       "  incr       INCR counter:<random in keys> (fencing-token counters)\n"
       "  cycle      per client: SET NX PX, then EVALSHA release of that key (pipeline 1)\n"
+      "  txcycle    per client: SET NX PX, then StackExchange.Redis's transactional release:\n"
+      "             WATCH key + GET key in one write, then MULTI + DEL key + EXEC in one write\n"
       "  latency    acquire at a fixed total --rate (open loop, latency from intended send)\n"
       "  memory     fill --keys locks lock:<i> PX --px; resident bytes per lock\n"
       "  expiry     fill --keys locks PX --px; time until DBSIZE is 0 after the last deadline\n"

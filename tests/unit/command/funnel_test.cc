@@ -1,6 +1,6 @@
 // The command funnel's session-mode hooks (MULTI queuing, the RESP2 subscribed context) and the
-// shape of the table it walks. MULTI and SUBSCRIBE are not commands yet (issues 16 and 17), so the
-// tests move the client through ClientState's transitions directly and stand in for MULTI's queue.
+// shape of the table it walks. The tests move the client through ClientState's transitions
+// directly and stand in for MULTI's queue (MULTI itself: multi_cmds_test.cc; SUBSCRIBE: issue 17).
 #include <string>
 #include <string_view>
 #include <vector>
