@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,12 +54,15 @@ void StoreKeepTtl(CommandContext& ctx, std::string_view key, std::string_view va
 // fencing-keys (README "Fencing tokens"): a counter matching the pattern never counts from below
 // epoch << 40, so every token of this start is above every token of the starts before it (the
 // epoch is on disk before the first command, one fsync per start, none per INCR). Holds while
-// one start moves a counter by less than 2^40. 0 (no floor) for every other key.
+// one start moves a counter by less than 2^40. INT64_MIN (no floor: a negative counter stays
+// negative) for every other key.
 constexpr int kFencingEpochShift = 40;
 
 int64_t FencingFloor(CommandContext& ctx, std::string_view key) {
   const std::string& pattern = ctx.shard.config().fencing_keys;
-  if (pattern.empty() || !GlobMatch(pattern, key, false)) return 0;
+  if (pattern.empty() || !GlobMatch(pattern, key, false)) {
+    return std::numeric_limits<int64_t>::min();
+  }
   return ctx.shard.lease().epoch() << kFencingEpochShift;
 }
 

@@ -61,11 +61,10 @@ void Session::ApplyParserLimits() {
 void Session::Close(std::string_view reason) {
   if (closed_) return;
   closed_ = true;
-  ctx_.dispatcher.ClientClosed(client_);  // no message may reach a closed client
   spdlog::debug("client {} ({}) closed: {}", client_.id, client_.peer, reason);
   transport_.Close();  // pending handlers complete with operation_aborted
-  // Its MULTI queue and WATCHes go now, while the shard is surely alive (handlers may hold this
-  // session past the shard's end at shutdown).
+  // Its subscriptions, MULTI queue and WATCHes go now, while the shard is surely alive (handlers
+  // may hold this session past the shard's end at shutdown); no message reaches it after this.
   ctx_.dispatcher.ClientClosed(client_);
   ctx_.registry.Unregister(client_.id);  // may drop the last reference: nothing after this
 }

@@ -17,9 +17,13 @@ class Dispatcher {
   // Runs one command; its reply (exactly one top-level reply) goes to `reply`.
   void Execute(ArgList args, ClientState& client, protocol::ReplySink& reply);
 
-  // The connection of `client` is closing: its transaction queue and WATCHed keys go (nothing in
-  // the shard refers to a ClientState after this).
-  void ClientClosed(const ClientState& client) { shard_.transactions().Drop(client.id); }
+  // The connection of `client` is closing: its subscriptions, transaction queue and WATCHed keys
+  // go (later its blocked keys), so nothing in the shard refers to the ClientState after this
+  // and no message reaches a closed client.
+  void ClientClosed(ClientState& client) {
+    shard_.pubsub().RemoveClient(client);
+    shard_.transactions().Drop(client.id);
+  }
   // Heap bytes the shard holds for `client` (its queued transaction and watched keys), counted
   // in the client's memory and query-buffer limits.
   size_t ClientMemory(const ClientState& client) {
@@ -31,9 +35,6 @@ class Dispatcher {
   // (connections, limit disconnections) and the keyspace whose expiry its timer drives.
   Stats& stats() { return shard_.stats(); }
   keyspace::Keyspace& keyspace() { return shard_.keyspace(); }
-  // The connection owning `client` closed: forget its subscriptions (and, later, its blocked
-  // keys) before the ClientState goes away.
-  void ClientClosed(ClientState& client) { shard_.pubsub().RemoveClient(client); }
 
  private:
   Shard& shard_;

@@ -85,9 +85,10 @@ TEST(LeaseWriterTest, ReservesAheadOfNeedWithoutAnyGrantWaiting) {
   ManualClock clock(kStart);
   FakeDisk disk;
   LeaseWriter writer(clock, {"boot", kStart, 0}, disk.Store());
-  // The first grant of a TTL finds nothing reserved: it is the one that must wait.
-  writer.NoteGrant(kStart, 5000, 5000);
+  // The first grant of a TTL finds nothing reserved: it is the one that must wait. (Checked
+  // before it is noted: once noted, the writer thread may already be reserving.)
   EXPECT_FALSE(writer.Covers(kStart + 5000, 5000));
+  writer.NoteGrant(kStart, 5000, 5000);
   std::string error;
   ASSERT_TRUE(writer.WaitCovered(kStart + 5000, 5000, &error)) << error;
   EXPECT_GE(disk.watermark(), kStart + 5000 + LeaseWriter::kLowWaterMs);
