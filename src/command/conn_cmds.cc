@@ -189,7 +189,7 @@ void CmdReset(CommandContext& ctx, ArgList /*args*/) {
   ctx.client.name.clear();
   ctx.client.SetAuthenticated(ctx.shard.config().requirepass.empty());
   ctx.shard.pubsub().RemoveClient(ctx.client);  // silently, out of subscribed mode
-  ctx.shard.transactions().End(ctx.client);  // discardTransaction: queue and watches go
+  ctx.shard.transactions().End(ctx.client);     // discardTransaction: queue and watches go
   ctx.reply.Simple("RESET");
 }
 

@@ -185,19 +185,9 @@ const CommandSpec* Admit(Shard& shard, ArgList args, const Caller& caller,
 }
 
 // Keeps the one error a refusal writes (Admit replies nothing else).
-class RefusalCapture final : public protocol::ReplySink {
+class RefusalCapture final : public protocol::DiscardSink {
  public:
-  void Simple(std::string_view /*s*/) override {}
   void Error(std::string_view full) override { error.assign(full); }
-  void Integer(int64_t /*v*/) override {}
-  void Bulk(std::string_view /*s*/) override {}
-  void Null() override {}
-  void NullArray() override {}
-  void Array(size_t /*n*/) override {}
-  void Map(size_t /*n*/) override {}
-  void Set(size_t /*n*/) override {}
-  void Verbatim(std::string_view /*s*/) override {}
-  void Double(double /*d*/) override {}
   std::string error;
 };
 

@@ -72,30 +72,13 @@ void ScriptInvoker::Call(std::span<const std::string_view> args, protocol::Reply
 
 namespace {
 
-// A native run asks the write policy without replying: a refusal hands the whole script to
-// Lua, whose redis.call then replies the policy's exact error (wrapped as the script's own).
-class DiscardSink final : public protocol::ReplySink {
- public:
-  void Simple(std::string_view /*s*/) override {}
-  void Error(std::string_view /*full*/) override {}
-  void Integer(int64_t /*v*/) override {}
-  void Bulk(std::string_view /*s*/) override {}
-  void Null() override {}
-  void NullArray() override {}
-  void Array(size_t /*n*/) override {}
-  void Map(size_t /*n*/) override {}
-  void Set(size_t /*n*/) override {}
-  void Verbatim(std::string_view /*s*/) override {}
-  void Double(double /*d*/) override {}
-};
-
 // Compare-and-delete scripts: DEL's policy does not depend on the key's state, so it is asked
 // before the single lookup that compares and deletes. The script's GET is a read lookup and
 // counts a keyspace hit or miss.
 bool NativeRelease(CommandContext& ctx, const script::FastPath& fp, const CommandSpec& del,
                    std::string_view key, std::string_view token) {
   const std::string_view del_args[] = {del.name, key};
-  DiscardSink discard;
+  protocol::DiscardSink discard;
   if (!AdmitWrite(ctx.shard, del, del_args, ctx.now, ctx.wall_us, discard)) return false;
   const keyspace::CasResult outcome = ctx.shard.keyspace().CompareAndDelete(key, token, ctx.now);
   // A key of another kind changes nothing and goes to Lua, whose GET fails with WRONGTYPE.
@@ -130,7 +113,7 @@ bool NativeExtend(CommandContext& ctx, const script::FastPath& fp, const Command
     const std::string_view set_args[] = {write.name, key, token, "PX", ttl_text};
     const ArgList args =
         fp.write == script::FastPathWrite::kSetPx ? ArgList(set_args) : ArgList(pexpire_args);
-    DiscardSink discard;
+    protocol::DiscardSink discard;
     if (!AdmitWrite(ctx.shard, write, args, ctx.now, ctx.wall_us, discard)) return false;
     ks.SetDeadline(key, DeadlineAfter(ctx.now, *ttl), ctx.now);
     // What the script's own SET ... PX / PEXPIRE would have notified.

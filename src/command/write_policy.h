@@ -20,7 +20,7 @@ struct LifetimeEffect {
     kNone,      // no TTL effect (not a write)
     kRemoves,   // only deletes keys
     kNoTtl,     // leaves keys without a TTL
-    kKeepsTtl,   // SET ... KEEPTTL, HSET...: keeps the key's TTL, if it has one
+    kKeepsTtl,  // SET ... KEEPTTL, HSET...: keeps the key's TTL, if it has one
     kDeadline,  // grants `deadline` (a deadline <= now deletes the key: grants nothing)
     kInvalid,   // the arguments do not parse: the handler replies its error and writes nothing
   };

@@ -41,31 +41,11 @@ void Session::Resume() {
   if (closing_ && !writing_) Close("close after reply");  // QUIT was in the pipeline
 }
 
-namespace {
-
-// Where pushes go once the client is over its output limit and about to be closed.
-class DiscardSink final : public protocol::ReplySink {
- public:
-  void Simple(std::string_view /*s*/) override {}
-  void Error(std::string_view /*full*/) override {}
-  void Integer(int64_t /*v*/) override {}
-  void Bulk(std::string_view /*s*/) override {}
-  void Null() override {}
-  void NullArray() override {}
-  void Array(size_t /*n*/) override {}
-  void Map(size_t /*n*/) override {}
-  void Set(size_t /*n*/) override {}
-  void Verbatim(std::string_view /*s*/) override {}
-  void Double(double /*d*/) override {}
-};
-
-}  // namespace
-
 // Another client's command writes to this one (PUBLISH). The reply writer appends after what
 // is queued, in this client's protocol.
 protocol::ReplySink& Session::PushSink() {
   if (closed_ || push_overflow_) {
-    static DiscardSink discard;  // stateless
+    static protocol::DiscardSink discard;  // stateless
     return discard;
   }
   return writer_;

@@ -36,4 +36,21 @@ class ReplySink {
   void Ok() { Simple("OK"); }
 };
 
+// A sink that drops everything: for an answer that must not reach the client (a native script
+// run asking the write policy, pushes to a client about to be closed for its output limit).
+class DiscardSink : public ReplySink {
+ public:
+  void Simple(std::string_view /*s*/) override {}
+  void Error(std::string_view /*full*/) override {}
+  void Integer(int64_t /*v*/) override {}
+  void Bulk(std::string_view /*s*/) override {}
+  void Null() override {}
+  void NullArray() override {}
+  void Array(size_t /*n*/) override {}
+  void Map(size_t /*n*/) override {}
+  void Set(size_t /*n*/) override {}
+  void Verbatim(std::string_view /*s*/) override {}
+  void Double(double /*d*/) override {}
+};
+
 }  // namespace locknode::protocol

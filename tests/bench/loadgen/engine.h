@@ -117,9 +117,9 @@ class Engine {
 
   // Closed loop: keeps `pipeline` requests in flight per connection until `until_ns`.
   void RunFor(int64_t warmup_end_ns, int64_t until_ns, const std::function<void()>& on_measure) {
-    const int depth =
-        mode_ == Mode::kCycle || mode_ == Mode::kSemaphore || mode_ == Mode::kTxCycle ? 1
-                                                                                      : o_.pipeline;
+    const int depth = mode_ == Mode::kCycle || mode_ == Mode::kSemaphore || mode_ == Mode::kTxCycle
+                          ? 1
+                          : o_.pipeline;
     for (Conn& c : conns_) {
       for (int k = 0; k < depth; ++k) Issue(c, NowNs());
       Flush(c);

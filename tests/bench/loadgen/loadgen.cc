@@ -316,10 +316,10 @@ int main(int argc, char** argv) {
   using namespace locknode::loadgen;  // NOLINT(google-build-using-namespace): main only
   const Options o = ParseOptions(argc, argv);
   static const std::map<std::string, Mode> kThroughput = {
-      {"acquire", Mode::kAcquire}, {"contended", Mode::kContended},
-      {"release", Mode::kRelease}, {"delex_release", Mode::kDelexRelease},
-      {"incr", Mode::kIncr},       {"cycle", Mode::kCycle},
-      {"txcycle", Mode::kTxCycle}, {"latency", Mode::kLatency},
+      {"acquire", Mode::kAcquire},    {"contended", Mode::kContended},
+      {"release", Mode::kRelease},    {"delex_release", Mode::kDelexRelease},
+      {"incr", Mode::kIncr},          {"cycle", Mode::kCycle},
+      {"txcycle", Mode::kTxCycle},    {"latency", Mode::kLatency},
       {"semaphore", Mode::kSemaphore}};
   if (auto it = kThroughput.find(o.mode); it != kThroughput.end())
     return RunThroughput(o, it->second);
