@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Instructions per lock cycle, counted by valgrind (callgrind): locknode builds and redis-server.
+"""Instructions per lock cycle (or INCR), counted by valgrind (callgrind): locknode and redis-server.
 
 A deterministic complement to side_by_side.py for a shared, noisy machine: CPU time per op moves
 with the neighbours' load, the instruction count does not. Each server runs under callgrind and
@@ -66,8 +66,22 @@ def free_port():
         return s.getsockname()[1]
 
 
-def count(cmd, cycles, tmp):
-    """Total instructions of one server run that serves `cycles` lock cycles."""
+def lock_cycle(conn, sha, i):
+    key = f"lock:{i}"
+    return ((conn.call("SET", key, TOKEN, "NX", "PX", "30000"),
+             conn.call("EVALSHA", sha, "1", key, TOKEN)) == (b"+OK", b":1"))
+
+
+def incr_cycle(conn, sha, i):
+    """One INCR on one of 1,000 counters (the loadgen's incr workload)."""
+    return conn.call("INCR", f"counter:{i % 1000}").startswith(b":")
+
+
+WORKLOADS = {"lock": lock_cycle, "incr": incr_cycle}
+
+
+def count(cmd, cycles, tmp, workload=lock_cycle):
+    """Total instructions of one server run that serves `cycles` cycles of `workload`."""
     out = os.path.join(tmp, f"callgrind.{cycles}")
     port = free_port()
     argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"] + cmd(port)
@@ -75,11 +89,8 @@ def count(cmd, cycles, tmp):
     conn = Conn(port)
     sha = conn.call("SCRIPT", "LOAD", RELEASE)
     for i in range(cycles):
-        key = f"lock:{i}"
-        got = (conn.call("SET", key, TOKEN, "NX", "PX", "30000"),
-               conn.call("EVALSHA", sha, "1", key, TOKEN))
-        if got != (b"+OK", b":1"):
-            raise RuntimeError(f"unexpected replies {got}")
+        if not workload(conn, sha, i):
+            raise RuntimeError(f"unexpected reply in cycle {i}")
     conn.sock.sendall(encode("SHUTDOWN", "NOSAVE"))
     proc.wait(timeout=600)
     text = open(out).read()
@@ -95,6 +106,8 @@ def main():
     ap.add_argument("locknode", nargs="+", help="locknode binaries to count")
     ap.add_argument("--redis", action="store_true", help="count redis-server too")
     ap.add_argument("--cycles", type=int, nargs=2, default=[1000, 3000])
+    ap.add_argument("--workload", choices=sorted(WORKLOADS), default="lock",
+                    help="lock: SET NX PX + EVALSHA release; incr: INCR on 1,000 counters")
     a = ap.parse_args()
     if not shutil.which("valgrind"):
         sys.exit("valgrind missing (apt-get install valgrind)")
@@ -108,9 +121,10 @@ def main():
     results = []
     for name, cmd in servers:
         with tempfile.TemporaryDirectory(prefix="locknode-instr-") as tmp:
-            per_cycle = (count(cmd, n2, tmp) - count(cmd, n1, tmp)) / (n2 - n1)
+            work = WORKLOADS[a.workload]
+            per_cycle = (count(cmd, n2, tmp, work) - count(cmd, n1, tmp, work)) / (n2 - n1)
         results.append((name, per_cycle))
-        print(f"{name}: {per_cycle:,.0f} instructions per cycle", flush=True)
+        print(f"{name}: {per_cycle:,.0f} instructions per {a.workload} cycle", flush=True)
     base = results[-1][1] if a.redis else results[0][1]
     print(f"\nratios to {'redis-server' if a.redis else results[0][0]}:")
     for name, per_cycle in results:
