@@ -513,6 +513,7 @@ class Engine {
           c.phase = 0;
         }
         Issue(c, now);
+        break;
       case Mode::kTxCycle:
         OnTxReply(c, r, now);
         break;

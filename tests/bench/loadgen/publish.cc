@@ -22,12 +22,8 @@ constexpr std::string_view kChannel = "bench:releases";
 constexpr size_t kPayloadBytes = 48;
 
 std::string Encode(std::initializer_list<std::string_view> args) {
-  std::string out = "*" + std::to_string(args.size()) + "\r\n";
-  for (std::string_view a : args) {
-    out += "$" + std::to_string(a.size()) + "\r\n";
-    out.append(a);
-    out += "\r\n";
-  }
+  std::string out;
+  AppendCommand(out, args);  // util.h: the RESP encoding every workload sends
   return out;
 }
 
