@@ -119,10 +119,10 @@ bool ScriptAllows(Shard& shard, const CommandSpec& cmd, ArgList args, const Call
 // no-multi, (script rules), the write policy (OOM, quarantine, TTL rules), the subscribed
 // context. Returns the row to run, or nullptr after replying the refusal.
 const CommandSpec* Admit(Shard& shard, ArgList args, const Caller& caller,
-                         protocol::ReplySink& reply) {
+                         protocol::ReplySink& reply, ResolvedCommand& found) {
   const bool script = caller.origin == Origin::kScript;
   ClientState& client = caller.client;
-  const ResolvedCommand found = shard.table().Resolve(args);
+  found = shard.table().Resolve(args);
   if (found.cmd == nullptr) {
     client.last_command.clear();  // Redis: c->lastcmd = NULL (CLIENT LIST shows cmd=NULL)
     if (script) {
@@ -164,14 +164,27 @@ const CommandSpec* Admit(Shard& shard, ArgList args, const Caller& caller,
   return &cmd;
 }
 
+// Error replies not yet counted go to errorstats under the last one's code (a command that
+// writes several, EXEC, has each counted by its inner command first).
+void AccountErrors(Shard& shard, protocol::ReplySink& reply) {
+  const uint64_t fresh = reply.errors_written() - reply.errors_accounted;
+  if (fresh == 0) return;
+  reply.errors_accounted = reply.errors_written();
+  shard.error_stats().Count(reply.last_error_code(), fresh);
+}
+
 }  // namespace
 
 void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::ReplySink& reply) {
   LOCKNODE_DCHECK(!args.empty());
   ClientState& client = caller.client;
-  const CommandSpec* cmd = Admit(shard, args, caller, reply);
+  const uint64_t errors_before = reply.errors_written();
+  ResolvedCommand found;
+  const CommandSpec* cmd = Admit(shard, args, caller, reply, found);
   const bool queuing = client.mode == SessionMode::kQueuing;
   if (cmd == nullptr) {
+    if (found.cmd != nullptr) ++shard.command_stats().For(found).rejected;
+    AccountErrors(shard, reply);
     if (queuing) client.queue->MarkFailed();  // Redis flagTransaction: EXEC will abort
     return;
   }
@@ -182,14 +195,31 @@ void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::Repl
   // Rejected commands do not add to total_commands_processed; commands called from scripts do.
   ++shard.stats().commands_processed;
   CommandContext ctx{shard, client, reply, caller.now, caller.wall_us};
+  const Clock& clock = shard.clock();
+  // Redis call(): the handler's duration, read on the monotonic clock around it. A client
+  // command's start is the read its time snapshot came from, so this adds one clock read.
+  const int64_t start_ns = caller.start_ns != 0 ? caller.start_ns : clock.NowNs();
   cmd->handler(ctx, args);
+  const auto elapsed_ns = static_cast<uint64_t>(clock.NowNs() - start_ns);
+  CommandCounters& counters = shard.command_stats().For(found);
+  ++counters.calls;
+  counters.ns += elapsed_ns;
+  if (counters.latency == nullptr) counters.latency = std::make_unique<LatencyHistogram>();
+  counters.latency->Record(elapsed_ns);
+  if (reply.errors_written() != errors_before) {
+    ++counters.failed;
+    AccountErrors(shard, reply);
+  }
 }
 
 // One time snapshot per command (Redis commandTimeSnapshot): a key cannot expire halfway
 // through it, and PXAT conversions use the same instant as the lazy-expiry checks.
 void Dispatcher::Execute(ArgList args, ClientState& client, protocol::ReplySink& reply) {
   const Clock& clock = shard_.clock();
-  RunCommand(shard_, args, Caller{Origin::kClient, client, clock.NowMs(), clock.WallUs()}, reply);
+  const int64_t start_ns = clock.NowNs();
+  Caller caller{Origin::kClient, client, start_ns / 1'000'000, clock.WallUs()};
+  caller.start_ns = start_ns;
+  RunCommand(shard_, args, caller, reply);
 }
 
 }  // namespace locknode::command

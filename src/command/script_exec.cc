@@ -76,6 +76,18 @@ class DiscardSink final : public protocol::ReplySink {
   void Double(double /*d*/) override {}
 };
 
+// INFO # Locks: a release by the owner, with the time its lock had left (none for a key that
+// had no TTL), or a miss: the lock had expired or was someone else's.
+void CountRelease(LockStats& locks, bool done, Millis deadline, Millis now) {
+  if (!done) {
+    ++locks.release_missed;
+    return;
+  }
+  ++locks.released;
+  if (deadline != kNoDeadline)
+    locks.release_margin_ms.Record(static_cast<uint64_t>(deadline - now));
+}
+
 // Compare-and-delete scripts: DEL's policy does not depend on the key's state, so it is asked
 // before the single lookup that compares and deletes. The script's GET is a read lookup and
 // counts a keyspace hit or miss.
@@ -84,9 +96,12 @@ bool NativeRelease(CommandContext& ctx, const script::FastPath& fp, const Comman
   const std::string_view del_args[] = {del.name, key};
   DiscardSink discard;
   if (!AdmitWrite(ctx.shard, del, del_args, ctx.now, ctx.wall_us, discard)) return false;
-  const keyspace::CasResult outcome = ctx.shard.keyspace().CompareAndDelete(key, token, ctx.now);
+  Millis deadline = kNoDeadline;
+  const keyspace::CasResult outcome =
+      ctx.shard.keyspace().CompareAndDelete(key, token, ctx.now, &deadline);
   // A key of another kind changes nothing and goes to Lua, whose GET fails with WRONGTYPE.
   if (outcome == keyspace::CasResult::kWrongType) return false;
+  CountRelease(ctx.shard.lock_stats(), outcome == keyspace::CasResult::kDone, deadline, ctx.now);
   CountLookup(ctx.shard, outcome != keyspace::CasResult::kMissing);
   if (fp.kind == script::FastPathKind::kCompareAndDeleteOrMinus1 &&
       outcome == keyspace::CasResult::kMissing) {
@@ -121,6 +136,7 @@ bool NativeExtend(CommandContext& ctx, const script::FastPath& fp, const Command
     if (!AdmitWrite(ctx.shard, write, args, ctx.now, ctx.wall_us, discard)) return false;
     ks.SetDeadline(key, DeadlineAfter(ctx.now, *ttl), ctx.now);
   }
+  ++(matched ? ctx.shard.lock_stats().extended : ctx.shard.lock_stats().extend_missed);
   CountLookup(ctx.shard, found);
   ctx.reply.Integer(matched ? 1 : 0);
   return true;

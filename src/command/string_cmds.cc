@@ -40,6 +40,13 @@ std::optional<Millis> SetExpireOrReply(CommandContext& ctx, ExpireKind kind, std
 
 enum class SetReply : uint8_t { kOkOrNull, kOneOrZero };
 
+// A lock acquisition is SET NX with a TTL (INFO # Locks; README "Operating").
+void CountLockAttempt(CommandContext& ctx, SetCond cond, TtlMode ttl, bool done) {
+  if (cond != SetCond::kIfAbsent || ttl != TtlMode::kAt) return;
+  LockStats& locks = ctx.shard.lock_stats();
+  ++(done ? locks.acquired : locks.refused);
+}
+
 // Redis setGenericCommand after the expire is validated: GET reads the old value first, then
 // NX/XX decide. With GET the reply is the old value (or null) whether or not the write
 // happened; it is sent before the write because the view dies at the next mutating call. An old
@@ -62,10 +69,11 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
     } else {
       ctx.reply.Null();
     }
-    ks.Set(key, value, cond, ttl, deadline, ctx.now);
+    CountLockAttempt(ctx, cond, ttl, ks.Set(key, value, cond, ttl, deadline, ctx.now));
     return;
   }
   const bool done = ks.Set(key, value, cond, ttl, deadline, ctx.now);
+  CountLockAttempt(ctx, cond, ttl, done);
   if (style == SetReply::kOneOrZero) {
     ctx.reply.Integer(done ? 1 : 0);  // SETNX: shared.cone / shared.czero
   } else if (done) {

@@ -8,6 +8,7 @@
 #include "locknode/base/clock.h"
 #include "locknode/base/config.h"
 #include "locknode/base/password_digest.h"
+#include "locknode/command/command_stats.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/lease_guard.h"
 #include "locknode/command/scripting.h"
@@ -31,6 +32,7 @@ struct Stats {
   uint64_t client_output_buffer_limit_disconnections = 0;
   uint64_t client_request_timeout_disconnections = 0;
   uint64_t evicted_clients = 0;
+  uint64_t used_memory_peak = 0;  // the highest used_memory INFO/MEMORY STATS computed
 };
 
 // All state one serving thread owns: keyspace, lease guard, command table, stats, the Lua
@@ -46,6 +48,7 @@ class Shard {
         keyspace_(clock.NowMs()),
         requirepass_digest_(HashPassword(config.requirepass)),
         table_(BuildCommandTable()),
+        command_stats_(table_),
         start_ms_(clock.NowMs()),
         lua_(ScriptEngineOptions(config, clock)),
         scripts_(lua_, ScriptCacheLimits(config)) {
@@ -63,6 +66,9 @@ class Shard {
   LeaseGuard& lease() { return lease_; }  // restart safety, max-ttl, require-ttl
   const CommandTable& table() const { return table_; }
   Stats& stats() { return stats_; }
+  CommandStats& command_stats() { return command_stats_; }  // INFO commandstats, latencystats
+  ErrorStats& error_stats() { return error_stats_; }        // INFO errorstats
+  LockStats& lock_stats() { return lock_stats_; }           // INFO # Locks
   Millis start_ms() const { return start_ms_; }
   script::LuaEngine& lua() { return lua_; }            // EVAL's sandboxed Lua state
   script::ScriptCache& scripts() { return scripts_; }  // sha1 -> compiled script
@@ -80,6 +86,9 @@ class Shard {
   PasswordDigest requirepass_digest_;
   CommandTable table_;
   Stats stats_;
+  CommandStats command_stats_;  // after table_: indexes its rows
+  ErrorStats error_stats_;
+  LockStats lock_stats_;
   Millis start_ms_;
   script::LuaEngine lua_;  // declared before scripts_: the cache releases into it
   script::ScriptCache scripts_;
