@@ -18,6 +18,7 @@ constexpr int64_t kAny = std::numeric_limits<int64_t>::max();
 // Flags shorthands for the rows below.
 constexpr uint32_t kBytes = kOptBytes;
 constexpr uint32_t kHide = kOptNoDefault;
+constexpr uint32_t kMutable = kOptMutable;
 
 const OptionSpec kOptions[] = {
     {"bind", "Addresses to listen on, space-separated", &Config::bind},
@@ -98,7 +99,7 @@ const OptionSpec kOptions[] = {
     {"maxmemory",
      "Key memory limit (-OOM beyond); 0 = none",
      &Config::maxmemory,
-     kBytes,
+     kBytes | kMutable,
      {0, kAny, "0 (no limit) or a number of bytes"}},
     // Accepted so a Redis-style file states it; any other policy would evict lock keys.
     {"maxmemory-policy", "Only noeviction", &Config::maxmemory_policy},
@@ -163,6 +164,22 @@ const OptionSpec kOptions[] = {
     {"tls-ciphersuites", "TLS 1.3 cipher suites", &Config::tls_ciphersuites, kHide},
     {"tls-handshake-timeout", "Milliseconds a TLS handshake may take",
      &Config::tls_handshake_timeout},
+    // Operating: what SLOWLOG and LATENCY record (Redis's names and defaults).
+    {"slowlog-log-slower-than",
+     "Microseconds from which a command is logged in SLOWLOG; negative = off",
+     &Config::slowlog_log_slower_than,
+     kMutable,
+     {-1, kAny, "-1 (off) or a number of microseconds"}},
+    {"slowlog-max-len",
+     "SLOWLOG entries kept",
+     &Config::slowlog_max_len,
+     kMutable,
+     {0, kAny, "0 or more"}},
+    {"latency-monitor-threshold",
+     "Milliseconds from which LATENCY records a command; 0 = off",
+     &Config::latency_monitor_threshold,
+     kMutable,
+     {0, kAny, "0 (off) or a number of milliseconds"}},
 };
 
 }  // namespace
@@ -230,6 +247,43 @@ std::optional<int64_t> ParseMemorySize(std::string_view text) {
     return std::nullopt;
   }
   return *number * *factor;
+}
+
+std::string SetOptionText(const OptionSpec& option, std::string_view value, Config* config) {
+  if (option.apply != nullptr) return option.apply(value, config);
+  if (const auto* member = std::get_if<bool Config::*>(&option.field)) {
+    if (EqualsIgnoreCase(value, "yes")) {
+      config->** member = true;
+    } else if (EqualsIgnoreCase(value, "no")) {
+      config->** member = false;
+    } else {
+      return "argument must be 'yes' or 'no'";
+    }
+    return "";
+  }
+  if (const auto* member = std::get_if<std::string Config::*>(&option.field)) {
+    config->** member = std::string(value);
+    return "";
+  }
+  // Integers: memory units for byte sizes (Redis memtoull), a plain number otherwise.
+  const std::optional<int64_t> number =
+      (option.flags & kOptBytes) != 0 ? ParseMemorySize(value) : ParseInt64(value);
+  if (!number) return "argument couldn't be parsed into an integer";
+  if (!option.range.rule.empty() && (*number < option.range.min || *number > option.range.max)) {
+    return "argument must be between " + std::to_string(option.range.min) + " and " +
+           std::to_string(option.range.max) + " inclusive";
+  }
+  if (const auto* member = std::get_if<int64_t Config::*>(&option.field)) {
+    config->** member = *number;
+  } else if (const auto* small = std::get_if<int Config::*>(&option.field)) {
+    if (*number < std::numeric_limits<int>::min() || *number > std::numeric_limits<int>::max()) {
+      return "argument couldn't be parsed into an integer";
+    }
+    config->** small = static_cast<int>(*number);
+  } else {
+    return "can't set immutable config";
+  }
+  return "";
 }
 
 std::string ApplyOutputBufferLimit(std::string_view text, Config* config) {

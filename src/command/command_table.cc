@@ -82,6 +82,7 @@ CommandTable BuildCommandTable() {
   RegisterConnectionCommands(table);
   RegisterServerCommands(table);
   RegisterScriptCommands(table);
+  RegisterOpsCommands(table);
   return table;
 }
 

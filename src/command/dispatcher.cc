@@ -173,6 +173,12 @@ void AccountErrors(Shard& shard, protocol::ReplySink& reply) {
   shard.error_stats().Count(reply.last_error_code(), fresh);
 }
 
+// Redis slowlogPushCurrentCommand. Script-inner commands are logged too (as Redis's call()).
+[[gnu::noinline]] void LogSlow(Shard& shard, ArgList args, const Caller& caller, int64_t us) {
+  shard.slowlog().Add(args, caller.wall_us / 1'000'000, us, caller.client.peer, caller.client.name,
+                      static_cast<size_t>(shard.config().slowlog_max_len));
+}
+
 }  // namespace
 
 void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::ReplySink& reply) {
@@ -209,6 +215,16 @@ void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::Repl
   if (reply.errors_written() != errors_before) {
     ++counters.failed;
     AccountErrors(shard, reply);
+  }
+  const Config& config = shard.config();
+  const auto elapsed_us = static_cast<int64_t>(elapsed_ns / 1000);
+  if (config.slowlog_log_slower_than >= 0 && elapsed_us >= config.slowlog_log_slower_than) {
+    LogSlow(shard, args, caller, elapsed_us);
+  }
+  if (config.latency_monitor_threshold > 0 &&
+      elapsed_us / 1000 >= config.latency_monitor_threshold) {
+    shard.latency_monitor().Add((cmd->flags & kFast) != 0 ? "fast-command" : "command",
+                                caller.wall_us / 1'000'000, elapsed_us / 1000);
   }
 }
 

@@ -57,26 +57,54 @@ void CmdConfigGet(CommandContext& ctx, ArgList args) {
   }
 }
 
-// Options are fixed at startup (Config is loaded once and passed by const&), so every option of
-// the table (base/options.h) answers as Redis does for an immutable one, and an unknown one as
-// Redis does for an unknown one. Odd pairs are Redis's syntax error.
+// Redis 7.0 configSetCommand: every name is checked first (unknown -> its own error; a name
+// twice -> "duplicate parameter"), then the values are applied to a copy, and the copy replaces
+// the live config only if all of them parsed: all or nothing. Options not flagged kOptMutable
+// (read once at startup) answer as Redis does for an immutable one.
 void CmdConfigSet(CommandContext& ctx, ArgList args) {
   if (args.size() % 2 != 0) {
     ctx.reply.Error(protocol::kErrSyntax);
     return;
   }
-  const std::string_view name = args[2];
-  if (FindOption(name) != nullptr) {
+  auto failed = [&](std::string_view name, std::string_view why) {
     ctx.reply.Error("ERR CONFIG SET failed (possibly related to argument '" + std::string(name) +
-                    "') - can't set immutable config");
-    return;
+                    "') - " + std::string(why));
+  };
+  std::vector<const OptionSpec*> options;
+  for (size_t i = 2; i < args.size(); i += 2) {
+    const OptionSpec* option = FindOption(args[i]);
+    if (option == nullptr || (option->flags & kOptReportOnly) != 0) {
+      ctx.reply.Error("ERR Unknown option or number of arguments for CONFIG SET - '" +
+                      std::string(args[i]) + "'");
+      return;
+    }
+    for (const OptionSpec* seen : options) {
+      if (seen == option) return failed(args[i], "duplicate parameter");
+    }
+    options.push_back(option);
   }
-  ctx.reply.Error("ERR Unknown option or number of arguments for CONFIG SET - '" +
-                  std::string(name) + "'");
+  Config* live = ctx.shard.mutable_config();
+  for (size_t i = 0; i < options.size(); ++i) {
+    if (live == nullptr || (options[i]->flags & kOptMutable) == 0) {
+      return failed(args[2 + 2 * i], "can't set immutable config");
+    }
+  }
+  Config next = *live;
+  for (size_t i = 0; i < options.size(); ++i) {
+    const std::string why = SetOptionText(*options[i], args[3 + 2 * i], &next);
+    if (!why.empty()) return failed(args[2 + 2 * i], why);
+  }
+  *live = std::move(next);
+  ctx.reply.Ok();
 }
 
+// Redis resetServerStats + resetCommandTableStats + resetErrorTableStats (not SLOWLOG, not
+// LATENCY: they have their own RESET).
 void CmdConfigResetStat(CommandContext& ctx, ArgList /*args*/) {
   ctx.shard.stats() = Stats{};
+  ctx.shard.command_stats().Reset();
+  ctx.shard.error_stats().Reset();
+  ctx.shard.lock_stats().Reset();
   ctx.reply.Ok();
 }
 

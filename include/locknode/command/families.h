@@ -12,7 +12,8 @@ void RegisterKeyCommands(CommandTable& table);          // DEL EXISTS TYPE *EXPI
 void RegisterConnectionCommands(
     CommandTable& table);  // PING ECHO HELLO AUTH CLIENT SELECT QUIT RESET
 void RegisterServerCommands(
-    CommandTable& table);  // INFO CONFIG COMMAND DBSIZE FLUSH* TIME SHUTDOWN
+    CommandTable& table);                       // INFO CONFIG COMMAND DBSIZE FLUSH* TIME SHUTDOWN
+void RegisterOpsCommands(CommandTable& table);  // SLOWLOG LATENCY ROLE WAIT LASTSAVE SAVE ...
 void RegisterScriptCommands(CommandTable& table);  // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
 
 }  // namespace locknode::command

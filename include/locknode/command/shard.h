@@ -11,6 +11,7 @@
 #include "locknode/command/command_stats.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/lease_guard.h"
+#include "locknode/command/ops_log.h"
 #include "locknode/command/scripting.h"
 #include "locknode/command/server_control.h"
 #include "locknode/keyspace/keyspace.h"
@@ -69,6 +70,14 @@ class Shard {
   CommandStats& command_stats() { return command_stats_; }  // INFO commandstats, latencystats
   ErrorStats& error_stats() { return error_stats_; }        // INFO errorstats
   LockStats& lock_stats() { return lock_stats_; }           // INFO # Locks
+  SlowLog& slowlog() { return slowlog_; }
+  LatencyMonitor& latency_monitor() { return latency_monitor_; }
+  // CONFIG SET writes the options flagged kOptMutable here; null (unit tests, a shard built
+  // over a const Config) makes every option immutable. It must be the object config() reads.
+  Config* mutable_config() const { return mutable_config_; }
+  void set_mutable_config(Config* config) { mutable_config_ = config; }
+  int64_t last_save_unix() const { return last_save_unix_; }  // LASTSAVE
+  void set_last_save_unix(int64_t t) { last_save_unix_ = t; }
   Millis start_ms() const { return start_ms_; }
   script::LuaEngine& lua() { return lua_; }            // EVAL's sandboxed Lua state
   script::ScriptCache& scripts() { return scripts_; }  // sha1 -> compiled script
@@ -89,6 +98,10 @@ class Shard {
   CommandStats command_stats_;  // after table_: indexes its rows
   ErrorStats error_stats_;
   LockStats lock_stats_;
+  SlowLog slowlog_;
+  LatencyMonitor latency_monitor_;
+  Config* mutable_config_ = nullptr;
+  int64_t last_save_unix_ = clock_.WallUs() / 1'000'000;  // Redis: the start time, until a SAVE
   Millis start_ms_;
   script::LuaEngine lua_;  // declared before scripts_: the cache releases into it
   script::ScriptCache scripts_;
