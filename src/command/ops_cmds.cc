@@ -18,6 +18,11 @@ namespace {
 
 // SLOWLOG GET [count]: newest first, 10 by default, -1 for all (Redis 7.0 slowlogCommand).
 void CmdSlowlogGet(CommandContext& ctx, ArgList args) {
+  if (args.size() > 3) {  // Redis addReplySubcommandSyntaxError, the name as typed
+    ctx.reply.Error("ERR unknown subcommand or wrong number of arguments for '" +
+                    std::string(args[1]) + "'. Try SLOWLOG HELP.");
+    return;
+  }
   const auto& entries = ctx.shard.slowlog().entries();
   size_t count = 10;
   if (args.size() == 3) {
