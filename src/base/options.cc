@@ -2,7 +2,12 @@
 #include "locknode/base/options.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <limits>
+#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -282,6 +287,46 @@ std::string SetOptionText(const OptionSpec& option, std::string_view value, Conf
     config->** small = static_cast<int>(*number);
   } else {
     return "can't set immutable config";
+  }
+  return "";
+}
+
+std::string RewriteConfigFile(const std::string& path, const Config& config) {
+  std::ifstream in(path);
+  if (!in) return std::strerror(errno);
+  const Config defaults;
+  std::vector<bool> seen(std::size(kOptions), false);
+  std::string text;
+  const std::regex assignment(R"(^\s*([a-z][a-z0-9-]*)\s*=.*$)");
+  std::smatch match;
+  for (std::string line; std::getline(in, line);) {
+    if (std::regex_match(line, match, assignment)) {
+      for (size_t i = 0; i < std::size(kOptions); ++i) {
+        const OptionSpec& o = kOptions[i];
+        if ((o.flags & kOptMutable) == 0 || o.name != match[1].str()) continue;
+        line = std::string(o.name) + " = " + OptionText(o, config);
+        seen[i] = true;
+      }
+    }
+    text += line + "\n";
+  }
+  // Redis appends what the file did not state and differs from the default.
+  for (size_t i = 0; i < std::size(kOptions); ++i) {
+    const OptionSpec& o = kOptions[i];
+    if ((o.flags & kOptMutable) == 0 || seen[i]) continue;
+    const std::string value = OptionText(o, config);
+    if (value != OptionText(o, defaults)) text += std::string(o.name) + " = " + value + "\n";
+  }
+  // Written beside and renamed over, so a crash leaves the old file or the new one.
+  const std::string tmp = path + ".tmp";
+  std::FILE* out = std::fopen(tmp.c_str(), "w");
+  if (out == nullptr) return std::strerror(errno);
+  const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
+  const bool closed = std::fclose(out) == 0;
+  if (!written || !closed || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(tmp.c_str());
+    return why;
   }
   return "";
 }

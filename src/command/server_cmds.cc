@@ -108,6 +108,21 @@ void CmdConfigResetStat(CommandContext& ctx, ArgList /*args*/) {
   ctx.reply.Ok();
 }
 
+// Redis 7.0 configRewriteCommand's texts.
+void CmdConfigRewrite(CommandContext& ctx, ArgList /*args*/) {
+  const std::string& path = ctx.shard.config().config_file;
+  if (path.empty()) {
+    ctx.reply.Error("ERR The server is running without a config file");
+    return;
+  }
+  const std::string why = RewriteConfigFile(path, ctx.shard.config());
+  if (!why.empty()) {
+    ctx.reply.Error("ERR Rewriting config file: " + why);
+    return;
+  }
+  ctx.reply.Ok();
+}
+
 void CmdConfigHelp(CommandContext& ctx, ArgList /*args*/) {
   static constexpr std::string_view kLines[] = {
       "GET <pattern>",
@@ -116,6 +131,8 @@ void CmdConfigHelp(CommandContext& ctx, ArgList /*args*/) {
       "    Set the configuration <directive> to <value>.",
       "RESETSTAT",
       "    Reset statistics reported by the INFO command.",
+      "REWRITE",
+      "    Rewrite the configuration file.",
   };
   ReplyHelp(ctx, "CONFIG", kLines);
 }
@@ -144,6 +161,17 @@ constexpr CommandSpec kConfigSubcommands[] = {
      {},
      "Set configuration parameters to the given values",
      "parameter value [parameter value ...]",
+     "server"},
+    {"rewrite",
+     2,
+     kConfigFlags,
+     0,
+     0,
+     0,
+     CmdConfigRewrite,
+     {},
+     "Rewrite the configuration file with the in memory configuration",
+     "",
      "server"},
     {"resetstat",
      2,

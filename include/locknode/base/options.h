@@ -71,6 +71,11 @@ std::optional<int64_t> OptionInteger(const OptionSpec& option, const Config& con
 // "argument must be between 0 and 10 inclusive", "argument must be 'yes' or 'no'").
 std::string SetOptionText(const OptionSpec& option, std::string_view value, Config* config);
 
+// CONFIG REWRITE: the file's `name = value` lines of mutable options get their current values,
+// mutable options it does not state and that differ from the default are appended; comments
+// and every other line stay. Returns "" or the reason (strerror text).
+std::string RewriteConfigFile(const std::string& path, const Config& config);
+
 // client-output-buffer-limit in Redis's syntax, one or more `<class> <hard> <soft> <seconds>`
 // groups. Only `normal` is stored; `replica`/`slave`/`pubsub` are accepted and ignored
 // (locknode has neither replicas nor pub/sub), so a line copied from redis.conf works. Returns

@@ -1,5 +1,6 @@
 // SLOWLOG, LATENCY, CONFIG SET of mutable options, ROLE, WAIT, WAITAOF, LASTSAVE, SAVE, BGSAVE,
 // DEBUG. Durations come from the manual clock, so a "slow" command is made by a threshold of 0.
+#include <cstdio>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -103,6 +104,60 @@ TEST_F(OpsTest, ResetStatClearsTheCommandErrorAndLockStats) {
   EXPECT_EQ(info.find("cmdstat_set"), std::string::npos);
   EXPECT_EQ(info.find("errorstat_ERR"), std::string::npos);
   EXPECT_NE(info.find("lock_acquired:0\r\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace locknode::command
+
+namespace locknode::command {
+namespace {
+
+Config WithConfigFile(const std::string& path) {
+  Config c;
+  c.config_file = path;
+  return c;
+}
+
+class ConfigRewriteTest : public CommandTest {
+ protected:
+  ConfigRewriteTest() : CommandTest(WithConfigFile(Path())) { shard_.set_mutable_config(&config_); }
+  static std::string Path() {
+    return ::testing::TempDir() + "/locknode_rewrite_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".conf";
+  }
+  static void Write(const std::string& text) {
+    std::FILE* f = std::fopen(Path().c_str(), "w");
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  }
+  static std::string Read() {
+    std::FILE* f = std::fopen(Path().c_str(), "r");
+    std::string text;
+    for (int c = std::fgetc(f); c != EOF; c = std::fgetc(f)) text += static_cast<char>(c);
+    std::fclose(f);
+    return text;
+  }
+};
+
+TEST_F(ConfigRewriteTest, UpdatesStatedOptionsAppendsChangedOnesKeepsTheRest) {
+  Write("# a comment\nport = 7000\nslowlog-max-len = 5\n");
+  Run({"config", "set", "slowlog-max-len", "64", "latency-monitor-threshold", "25"});
+  EXPECT_EQ(Run({"config", "rewrite"}), "+OK\r\n");
+  EXPECT_EQ(Read(),
+            "# a comment\nport = 7000\nslowlog-max-len = 64\nlatency-monitor-threshold = 25\n");
+}
+
+TEST(ConfigRewriteNoFile, RedisError) {
+  Config config;
+  ManualClock clock;
+  Shard shard(config, clock, nullptr);
+  Dispatcher dispatcher(shard);
+  ClientState client;
+  protocol::OutBuffer out;
+  protocol::RespWriter writer(&out);
+  const std::string_view args[] = {"config", "rewrite"};
+  dispatcher.Execute(args, client, writer);
+  EXPECT_EQ(out.view(), "-ERR The server is running without a config file\r\n");
 }
 
 }  // namespace
