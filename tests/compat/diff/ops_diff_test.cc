@@ -94,6 +94,8 @@ TEST_F(OpsDiffTest, ConfigSetMutable) {
            {Cmd({"CONFIG", "SET", "maxmemory", "10mb"}), Cmd({"CONFIG", "GET", "maxmemory"}),
             Cmd({"CONFIG", "SET", "maxmemory", "0"})}},
           {"resetstat", {Cmd({"CONFIG", "RESETSTAT"})}},
+          {"rewrite without a file", {Cmd({"CONFIG", "REWRITE"})}},
+          {"help", {Cmd({"CONFIG", "HELP"})}},
       }));
 }
 
