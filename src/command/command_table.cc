@@ -83,6 +83,7 @@ CommandTable BuildCommandTable() {
   RegisterServerCommands(table);
   RegisterScriptCommands(table);
   RegisterOpsCommands(table);
+  RegisterMemoryCommands(table);
   return table;
 }
 

@@ -146,15 +146,31 @@ uint64_t ResidentBytes() {
 // is what both have handed out: mallinfo2 sums every malloc arena, so every thread's heap
 // (the lease writer's too), plus the arena's live blocks. mallinfo2 walks the arenas' bins:
 // microseconds, fine for INFO, never on a command's path.
-void AddMemory(CommandContext& ctx, InfoText& info) {
+}  // namespace
+
+MemoryFigures ReadMemory(Shard& shard) {
   const struct mallinfo2 mi = mallinfo2();
-  const keyspace::Keyspace& ks = ctx.shard.keyspace();
-  const uint64_t used = mi.uordblks + mi.hblkhd + ks.arena_live_bytes();
-  const uint64_t active = mi.arena + mi.hblkhd + ks.arena_mapped_bytes();  // taken from the OS
-  const uint64_t rss = ResidentBytes();
-  const uint64_t dataset = std::min<uint64_t>(ks.used_bytes(), used);
-  uint64_t& peak = ctx.shard.stats().used_memory_peak;  // Redis samples it in serverCron
-  peak = std::max(peak, used);
+  const keyspace::Keyspace& ks = shard.keyspace();
+  MemoryFigures m;
+  m.used = mi.uordblks + mi.hblkhd + ks.arena_live_bytes();
+  m.active = mi.arena + mi.hblkhd + ks.arena_mapped_bytes();  // taken from the OS
+  m.rss = ResidentBytes();
+  m.dataset = std::min<uint64_t>(ks.used_bytes(), m.used);
+  uint64_t& peak = shard.stats().used_memory_peak;  // Redis samples it in serverCron
+  peak = std::max(peak, m.used);
+  m.peak = peak;
+  return m;
+}
+
+namespace {
+
+void AddMemory(CommandContext& ctx, InfoText& info) {
+  const MemoryFigures m = ReadMemory(ctx.shard);
+  const uint64_t used = m.used;
+  const uint64_t active = m.active;
+  const uint64_t rss = m.rss;
+  const uint64_t dataset = m.dataset;
+  const uint64_t peak = m.peak;
   const uint64_t total_system =
       static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   info.Header("Memory");

@@ -31,6 +31,19 @@ class InfoText {
   std::string text_;
 };
 
+class Shard;
+
+// What INFO memory and MEMORY STATS report (info_cmd.cc says how each is measured). Also
+// raises the recorded peak.
+struct MemoryFigures {
+  uint64_t used = 0;     // malloc in use (all threads) + the entry arena's live blocks
+  uint64_t active = 0;   // what both took from the OS
+  uint64_t rss = 0;      // resident set
+  uint64_t dataset = 0;  // the keys (as maxmemory counts them)
+  uint64_t peak = 0;
+};
+MemoryFigures ReadMemory(Shard& shard);
+
 // Redis bytesToHuman: B, K, M, G with two decimals.
 std::string HumanBytes(uint64_t n);
 

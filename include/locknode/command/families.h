@@ -13,6 +13,7 @@ void RegisterConnectionCommands(
     CommandTable& table);  // PING ECHO HELLO AUTH CLIENT SELECT QUIT RESET
 void RegisterServerCommands(
     CommandTable& table);                       // INFO CONFIG COMMAND DBSIZE FLUSH* TIME SHUTDOWN
+void RegisterMemoryCommands(CommandTable& table);  // MEMORY STATS DOCTOR HELP
 void RegisterOpsCommands(CommandTable& table);  // SLOWLOG LATENCY ROLE WAIT LASTSAVE SAVE ...
 void RegisterScriptCommands(CommandTable& table);  // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
 

@@ -101,3 +101,24 @@ TEST_F(OpsDiffTest, ConfigSetMutable) {
 
 }  // namespace
 }  // namespace locknode::test
+
+namespace locknode::test {
+namespace {
+
+class MemoryDiffTest : public DiffTest {};
+
+// The figures differ (two allocators, two processes), so MEMORY STATS is compared by its reply
+// type only here; its field names and order are checked by ops_cmds_test.cc against Redis
+// 7.0's list.
+TEST_F(MemoryDiffTest, DoctorOnASmallInstanceAndErrors) {
+  RunTable("memory", BothProtocols({
+                         {"doctor", {Cmd({"MEMORY", "DOCTOR"})}},
+                         {"unknown", {Cmd({"MEMORY", "FOO"})}},
+                         {"stats arity", {Cmd({"MEMORY", "STATS", "x"})}},
+                         {"doctor arity", {Cmd({"MEMORY", "DOCTOR", "x"})}},
+                         {"stats type", {TypeOnly({"MEMORY", "STATS"})}},
+                     }));
+}
+
+}  // namespace
+}  // namespace locknode::test

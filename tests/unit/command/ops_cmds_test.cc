@@ -96,6 +96,50 @@ TEST_F(OpsTest, ReplicationAndPersistenceAsARedisWithNeither) {
   EXPECT_EQ(Run({"debug", "sleep", "0"}).substr(0, 36), "-ERR DEBUG command not allowed. If t");
 }
 
+// Redis 7.0's MEMORY STATS fields, in its order (db.0 holds three of its own).
+TEST_F(OpsTest, MemoryStatsHasRedisFields) {
+  const std::string reply = Run({"memory", "stats"});
+  EXPECT_EQ(reply.substr(0, 5), "*56\r\n");
+  size_t at = 0;
+  for (const char* name : {"peak.allocated",
+                           "total.allocated",
+                           "startup.allocated",
+                           "replication.backlog",
+                           "clients.slaves",
+                           "clients.normal",
+                           "cluster.links",
+                           "aof.buffer",
+                           "lua.caches",
+                           "functions.caches",
+                           "db.0",
+                           "overhead.hashtable.main",
+                           "overhead.hashtable.expires",
+                           "overhead.hashtable.slot-to-keys",
+                           "overhead.total",
+                           "keys.count",
+                           "keys.bytes-per-key",
+                           "dataset.bytes",
+                           "dataset.percentage",
+                           "peak.percentage",
+                           "allocator.allocated",
+                           "allocator.active",
+                           "allocator.resident",
+                           "allocator-fragmentation.ratio",
+                           "allocator-fragmentation.bytes",
+                           "allocator-rss.ratio",
+                           "allocator-rss.bytes",
+                           "rss-overhead.ratio",
+                           "rss-overhead.bytes",
+                           "fragmentation",
+                           "fragmentation.bytes"}) {
+    const std::string bulk =
+        "$" + std::to_string(std::string(name).size()) + "\r\n" + name + "\r\n";
+    const size_t found = reply.find(bulk, at);
+    ASSERT_NE(found, std::string::npos) << name;
+    at = found + bulk.size();
+  }
+}
+
 TEST_F(OpsTest, ResetStatClearsTheCommandErrorAndLockStats) {
   Run({"set", "l", "t", "nx", "px", "1000"});
   Run({"foo"});
