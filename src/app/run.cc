@@ -19,7 +19,9 @@ int Run(const Config& requested) {
   SetupLogging(requested);
   LogStarting();
   // From here on maxclients is the effective one, so INFO and CONFIG GET report what applies.
-  const Config config = FitToFileLimit(requested);
+  // Not const: CONFIG SET writes the options flagged kOptMutable into it (every reader of those
+  // reads it live, on this one thread).
+  Config config = FitToFileLimit(requested);
   // Asio sends with MSG_NOSIGNAL already; this also covers any other write to a closed pipe.
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -31,6 +33,7 @@ int Run(const Config& requested) {
   const SteadyClock clock;
   net::Server server(io, config, clock);
   command::Shard shard(config, clock, &server);
+  shard.set_mutable_config(&config);
   command::Dispatcher dispatcher(shard);
   // redis.log from scripts: Redis's LOG_DEBUG..LOG_WARNING (0..3) onto spdlog's levels.
   shard.lua().set_log([](int level, std::string_view message) {

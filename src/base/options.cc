@@ -2,7 +2,12 @@
 #include "locknode/base/options.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <limits>
+#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -18,6 +23,7 @@ constexpr int64_t kAny = std::numeric_limits<int64_t>::max();
 // Flags shorthands for the rows below.
 constexpr uint32_t kBytes = kOptBytes;
 constexpr uint32_t kHide = kOptNoDefault;
+constexpr uint32_t kMutable = kOptMutable;
 
 const OptionSpec kOptions[] = {
     {"bind", "Addresses to listen on, space-separated", &Config::bind},
@@ -62,7 +68,7 @@ const OptionSpec kOptions[] = {
     {"notify-keyspace-events",
      "Keyspace notification classes, Redis's letters (e.g. KEA, Kg$x); empty = none",
      {},
-     0,
+     kMutable,
      {},
      {},
      {},
@@ -107,7 +113,7 @@ const OptionSpec kOptions[] = {
     {"maxmemory",
      "Key memory limit (-OOM beyond); 0 = none",
      &Config::maxmemory,
-     kBytes,
+     kBytes | kMutable,
      {0, kAny, "0 (no limit) or a number of bytes"}},
     // Accepted so a Redis-style file states it; any other policy would evict lock keys.
     {"maxmemory-policy", "Only noeviction", &Config::maxmemory_policy},
@@ -180,6 +186,22 @@ const OptionSpec kOptions[] = {
     {"tls-ciphersuites", "TLS 1.3 cipher suites", &Config::tls_ciphersuites, kHide},
     {"tls-handshake-timeout", "Milliseconds a TLS handshake may take",
      &Config::tls_handshake_timeout},
+    // Operating: what SLOWLOG and LATENCY record (Redis's names and defaults).
+    {"slowlog-log-slower-than",
+     "Microseconds from which a command is logged in SLOWLOG; negative = off",
+     &Config::slowlog_log_slower_than,
+     kMutable,
+     {-1, kAny, "-1 (off) or a number of microseconds"}},
+    {"slowlog-max-len",
+     "SLOWLOG entries kept",
+     &Config::slowlog_max_len,
+     kMutable,
+     {0, kAny, "0 or more"}},
+    {"latency-monitor-threshold",
+     "Milliseconds from which LATENCY records a command; 0 = off",
+     &Config::latency_monitor_threshold,
+     kMutable,
+     {0, kAny, "0 (off) or a number of milliseconds"}},
 };
 
 }  // namespace
@@ -258,6 +280,83 @@ std::string ApplyKeyspaceEventsOption(std::string_view text, Config* config) {
     return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
   }
   config->notify_keyspace_events = std::string(text);
+  return "";
+}
+
+std::string SetOptionText(const OptionSpec& option, std::string_view value, Config* config) {
+  if (option.apply != nullptr) return option.apply(value, config);
+  if (const auto* member = std::get_if<bool Config::*>(&option.field)) {
+    if (EqualsIgnoreCase(value, "yes")) {
+      config->** member = true;
+    } else if (EqualsIgnoreCase(value, "no")) {
+      config->** member = false;
+    } else {
+      return "argument must be 'yes' or 'no'";
+    }
+    return "";
+  }
+  if (const auto* member = std::get_if<std::string Config::*>(&option.field)) {
+    config->** member = std::string(value);
+    return "";
+  }
+  // Integers: memory units for byte sizes (Redis memtoull), a plain number otherwise.
+  const std::optional<int64_t> number =
+      (option.flags & kOptBytes) != 0 ? ParseMemorySize(value) : ParseInt64(value);
+  if (!number) return "argument couldn't be parsed into an integer";
+  if (!option.range.rule.empty() && (*number < option.range.min || *number > option.range.max)) {
+    return "argument must be between " + std::to_string(option.range.min) + " and " +
+           std::to_string(option.range.max) + " inclusive";
+  }
+  if (const auto* member = std::get_if<int64_t Config::*>(&option.field)) {
+    config->** member = *number;
+  } else if (const auto* small = std::get_if<int Config::*>(&option.field)) {
+    if (*number < std::numeric_limits<int>::min() || *number > std::numeric_limits<int>::max()) {
+      return "argument couldn't be parsed into an integer";
+    }
+    config->** small = static_cast<int>(*number);
+  } else {
+    return "can't set immutable config";
+  }
+  return "";
+}
+
+std::string RewriteConfigFile(const std::string& path, const Config& config) {
+  std::ifstream in(path);
+  if (!in) return std::strerror(errno);
+  const Config defaults;
+  std::vector<bool> seen(std::size(kOptions), false);
+  std::string text;
+  const std::regex assignment(R"(^\s*([a-z][a-z0-9-]*)\s*=.*$)");
+  std::smatch match;
+  for (std::string line; std::getline(in, line);) {
+    if (std::regex_match(line, match, assignment)) {
+      for (size_t i = 0; i < std::size(kOptions); ++i) {
+        const OptionSpec& o = kOptions[i];
+        if ((o.flags & kOptMutable) == 0 || o.name != match[1].str()) continue;
+        line = std::string(o.name) + " = " + OptionText(o, config);
+        seen[i] = true;
+      }
+    }
+    text += line + "\n";
+  }
+  // Redis appends what the file did not state and differs from the default.
+  for (size_t i = 0; i < std::size(kOptions); ++i) {
+    const OptionSpec& o = kOptions[i];
+    if ((o.flags & kOptMutable) == 0 || seen[i]) continue;
+    const std::string value = OptionText(o, config);
+    if (value != OptionText(o, defaults)) text += std::string(o.name) + " = " + value + "\n";
+  }
+  // Written beside and renamed over, so a crash leaves the old file or the new one.
+  const std::string tmp = path + ".tmp";
+  std::FILE* out = std::fopen(tmp.c_str(), "w");
+  if (out == nullptr) return std::strerror(errno);
+  const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
+  const bool closed = std::fclose(out) == 0;
+  if (!written || !closed || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(tmp.c_str());
+    return why;
+  }
   return "";
 }
 

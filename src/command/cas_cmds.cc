@@ -27,10 +27,12 @@ using keyspace::ValueKind;
 // The release: delete iff the key holds exactly `token`. :1 deleted, :0 missing or another
 // value, WRONGTYPE for a non-string (nothing changed).
 void ReplyCompareAndDelete(CommandContext& ctx, std::string_view key, std::string_view token) {
-  const CasResult r = ctx.shard.keyspace().CompareAndDelete(key, token, ctx.now);
+  Millis deadline = kNoDeadline;
+  const CasResult r = ctx.shard.keyspace().CompareAndDelete(key, token, ctx.now, &deadline);
   if (r == CasResult::kWrongType) {
     ctx.reply.Error(protocol::kErrWrongType);
   } else {
+    ctx.shard.lock_stats().CountRelease(r == CasResult::kDone, deadline, ctx.now);
     ctx.reply.Integer(r == CasResult::kDone ? 1 : 0);
   }
 }

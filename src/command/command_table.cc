@@ -84,6 +84,7 @@ CommandTable BuildCommandTable() {
   RegisterScriptCommands(table);
   RegisterScanCommands(table);
   RegisterMemoryCommands(table);
+  RegisterOpsCommands(table);
   RegisterZSetCommands(table);
   RegisterListCommands(table);
   RegisterSetCommands(table);

@@ -134,10 +134,10 @@ bool ScriptAllows(Shard& shard, const CommandSpec& cmd, ArgList args, const Call
 // no-multi, (script rules), the write policy (OOM, quarantine, TTL rules), the subscribed
 // context. Returns the row to run, or nullptr after replying the refusal.
 const CommandSpec* Admit(Shard& shard, ArgList args, const Caller& caller,
-                         protocol::ReplySink& reply) {
+                         protocol::ReplySink& reply, ResolvedCommand& found) {
   const bool script = caller.origin == Origin::kScript;
   ClientState& client = caller.client;
-  const ResolvedCommand found = shard.table().Resolve(args);
+  found = shard.table().Resolve(args);
   if (found.cmd == nullptr) {
     client.last_command.clear();  // Redis: c->lastcmd = NULL (CLIENT LIST shows cmd=NULL)
     if (script) {
@@ -195,9 +195,10 @@ class RefusalCapture final : public protocol::DiscardSink {
 // execCommandAbort discards the transaction (and the watches) and answers "EXECABORT
 // Transaction discarded because of: <the refusal>".
 [[gnu::noinline]] void AdmitExecOrAbort(Shard& shard, ArgList args, const Caller& caller,
-                                        protocol::ReplySink& reply, const CommandSpec** cmd) {
+                                        protocol::ReplySink& reply, ResolvedCommand& found,
+                                        const CommandSpec** cmd) {
   RefusalCapture refusal;
-  *cmd = Admit(shard, args, caller, refusal);
+  *cmd = Admit(shard, args, caller, refusal, found);
   if (*cmd != nullptr) return;
   shard.transactions().End(caller.client);
   // Redis hands over its error without the "-", and its generic texts carry no "ERR " prefix
@@ -207,22 +208,40 @@ class RefusalCapture final : public protocol::DiscardSink {
   reply.Error("EXECABORT Transaction discarded because of: " + std::string(why));
 }
 
+// Error replies not yet counted go to errorstats under the last one's code (a command that
+// writes several, EXEC, has each counted by its inner command first).
+void AccountErrors(Shard& shard, protocol::ReplySink& reply) {
+  const uint64_t fresh = reply.errors_written() - reply.errors_accounted;
+  if (fresh == 0) return;
+  reply.errors_accounted = reply.errors_written();
+  shard.error_stats().Count(reply.last_error_code(), fresh);
+}
+
+// Redis slowlogPushCurrentCommand. Script-inner commands are logged too (as Redis's call()).
+[[gnu::noinline]] void LogSlow(Shard& shard, ArgList args, const Caller& caller, int64_t us) {
+  shard.slowlog().Add(args, caller.wall_us / 1'000'000, us, caller.client.peer, caller.client.name,
+                      static_cast<size_t>(shard.config().slowlog_max_len));
+}
+
 }  // namespace
 
 void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::ReplySink& reply) {
   LOCKNODE_DCHECK(!args.empty());
   ClientState& client = caller.client;
+  const uint64_t errors_before = reply.errors_written();
+  ResolvedCommand found;
   const CommandSpec* cmd = nullptr;
   // (Scripts get scriptCall's own texts: EXEC is noscript.)
   if (args[0].size() == 4 && caller.origin != Origin::kScript && EqualsIgnoreCase(args[0], "exec"))
       [[unlikely]] {
-    AdmitExecOrAbort(shard, args, caller, reply, &cmd);
-    if (cmd == nullptr) return;
+    AdmitExecOrAbort(shard, args, caller, reply, found, &cmd);  // a refusal ends the MULTI
   } else {
-    cmd = Admit(shard, args, caller, reply);
+    cmd = Admit(shard, args, caller, reply, found);
   }
   const bool queuing = client.mode() == SessionMode::kQueuing;
   if (cmd == nullptr) {
+    if (found.cmd != nullptr) ++shard.command_stats().For(found).rejected;
+    AccountErrors(shard, reply);
     if (queuing) client.queue()->MarkFailed();  // Redis flagTransaction: EXEC will abort
     return;
   }
@@ -233,14 +252,41 @@ void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::Repl
   // Rejected commands do not add to total_commands_processed; commands called from scripts do.
   ++shard.stats().commands_processed;
   CommandContext ctx{shard, client, reply, caller.now, caller.wall_us};
+  const Clock& clock = shard.clock();
+  // Redis call(): the handler's duration, read on the monotonic clock around it. A client
+  // command's start is the read its time snapshot came from, so this adds one clock read.
+  const int64_t start_ns = caller.start_ns != 0 ? caller.start_ns : clock.NowNs();
   cmd->handler(ctx, args);
+  const auto elapsed_ns = static_cast<uint64_t>(clock.NowNs() - start_ns);
+  CommandCounters& counters = shard.command_stats().For(found);
+  ++counters.calls;
+  counters.ns += elapsed_ns;
+  if (counters.latency == nullptr) counters.latency = std::make_unique<LatencyHistogram>();
+  counters.latency->Record(elapsed_ns);
+  if (reply.errors_written() != errors_before) {
+    ++counters.failed;
+    AccountErrors(shard, reply);
+  }
+  const Config& config = shard.config();
+  const auto elapsed_us = static_cast<int64_t>(elapsed_ns / 1000);
+  if (config.slowlog_log_slower_than >= 0 && elapsed_us >= config.slowlog_log_slower_than) {
+    LogSlow(shard, args, caller, elapsed_us);
+  }
+  if (config.latency_monitor_threshold > 0 &&
+      elapsed_us / 1000 >= config.latency_monitor_threshold) {
+    shard.latency_monitor().Add((cmd->flags & kFast) != 0 ? "fast-command" : "command",
+                                caller.wall_us / 1'000'000, elapsed_us / 1000);
+  }
 }
 
 // One time snapshot per command (Redis commandTimeSnapshot): a key cannot expire halfway
 // through it, and PXAT conversions use the same instant as the lazy-expiry checks.
 void Dispatcher::Execute(ArgList args, ClientState& client, protocol::ReplySink& reply) {
   const Clock& clock = shard_.clock();
-  RunCommand(shard_, args, Caller{Origin::kClient, client, clock.NowMs(), clock.WallUs()}, reply);
+  const int64_t start_ns = clock.NowNs();
+  Caller caller{Origin::kClient, client, start_ns / 1'000'000, clock.WallUs()};
+  caller.start_ns = start_ns;
+  RunCommand(shard_, args, caller, reply);
 }
 
 }  // namespace locknode::command

@@ -33,6 +33,7 @@ struct Caller {
   int64_t wall_us;
   bool read_only = false;   // kScript: EVAL_RO or a no-writes script
   UndoLog* undo = nullptr;  // kScript: every key a write may touch is saved here first
+  int64_t start_ns = 0;     // the clock read `now` came from (NowNs); 0: RunCommand reads it
 };
 
 // Lookup (subcommands included), arity, auth, session-mode rules (subscribed context, no-multi),

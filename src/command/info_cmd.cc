@@ -17,6 +17,7 @@
 #include "locknode/command/shard.h"
 #include "locknode/protocol/reply_sink.h"
 
+#include "command/info_text.h"
 #include "server_family.h"
 
 namespace locknode::command {
@@ -34,7 +35,13 @@ enum Section : uint32_t {
   kModules = 1u << 7,
   kCluster = 1u << 8,
   kKeyspace = 1u << 9,
-  kAllSections = (1u << 10) - 1,
+  kCommandStats = 1u << 10,
+  kErrorStats = 1u << 11,
+  kLatencyStats = 1u << 12,
+  kLocks = 1u << 13,  // locknode's own
+  kAllSections = (1u << 14) - 1,
+  // Redis 7.0: commandstats and latencystats only when asked for (or all/everything).
+  kDefaultSections = kAllSections & ~(kCommandStats | kLatencyStats),
 };
 
 struct SectionName {
@@ -52,14 +59,18 @@ constexpr SectionName kSectionNames[] = {
     {"modules", kModules},
     {"cluster", kCluster},
     {"keyspace", kKeyspace},
-    {"default", kAllSections},
+    {"commandstats", kCommandStats},
+    {"errorstats", kErrorStats},
+    {"latencystats", kLatencyStats},
+    {"locks", kLocks},
+    {"default", kDefaultSections},
     {"all", kAllSections},
     {"everything", kAllSections},
 };
 
 // No argument means "default"; unknown names select nothing (Redis replies an empty bulk).
 uint32_t SelectedSections(ArgList args) {
-  if (args.size() == 1) return kAllSections;
+  if (args.size() == 1) return kDefaultSections;
   uint32_t bits = 0;
   for (size_t i = 1; i < args.size(); ++i) {
     for (const SectionName& s : kSectionNames) {
@@ -78,38 +89,6 @@ const std::string& RunId() {
     return s;
   }();
   return id;
-}
-
-class InfoText {
- public:
-  void Header(std::string_view name) {
-    if (!text_.empty()) text_ += "\r\n";  // a blank line between sections
-    text_.append("# ").append(name).append("\r\n");
-  }
-  void Line(std::string_view key, std::string_view value) {
-    text_.append(key).append(":").append(value).append("\r\n");
-  }
-  void Line(std::string_view key, int64_t value) { Line(key, IntText(value).view); }
-  const std::string& text() const { return text_; }
-
- private:
-  std::string text_;
-};
-
-// Redis bytesToHuman: B, K, M, G with two decimals.
-std::string HumanBytes(uint64_t n) {
-  char buf[32];
-  const double d = static_cast<double>(n);
-  if (n < 1024) {
-    std::snprintf(buf, sizeof(buf), "%" PRIu64 "B", n);
-  } else if (n < uint64_t{1024} * 1024) {
-    std::snprintf(buf, sizeof(buf), "%.2fK", d / 1024);
-  } else if (n < 1024ull * 1024 * 1024) {
-    std::snprintf(buf, sizeof(buf), "%.2fM", d / (1024 * 1024));
-  } else {
-    std::snprintf(buf, sizeof(buf), "%.2fG", d / (1024.0 * 1024 * 1024));
-  }
-  return buf;
 }
 
 void AddServer(CommandContext& ctx, InfoText& info) {
@@ -152,20 +131,73 @@ void AddClients(CommandContext& ctx, InfoText& info) {
   info.Line("tracking_clients", 0);
 }
 
-void AddMemory(CommandContext& ctx, InfoText& info) {
-  // glibc's view of the heap: bytes in use in arenas plus mmapped blocks (Redis reports its
-  // allocator's "allocated" figure the same way).
+// Resident set size from /proc/self/statm (Redis zmalloc_get_rss reads /proc/self/stat).
+uint64_t ResidentBytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  unsigned long long pages = 0;
+  unsigned long long resident = 0;
+  const int n = std::fscanf(f, "%llu %llu", &pages, &resident);
+  std::fclose(f);
+  return n == 2 ? resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) : 0;
+}
+
+// The binary uses glibc malloc (no jemalloc/tcmalloc is linked: mem_allocator:libc, as a Redis
+// built with MALLOC=libc) plus the keyspace's entry arena, which maps its own chunks. used_memory
+// is what both have handed out: mallinfo2 sums every malloc arena, so every thread's heap
+// (the lease writer's too), plus the arena's live blocks. mallinfo2 walks the arenas' bins:
+// microseconds, fine for INFO, never on a command's path.
+}  // namespace
+
+MemoryFigures ReadMemory(Shard& shard) {
   const struct mallinfo2 mi = mallinfo2();
-  const uint64_t used = mi.uordblks + mi.hblkhd;
+  const keyspace::Keyspace& ks = shard.keyspace();
+  MemoryFigures m;
+  m.used = mi.uordblks + mi.hblkhd + ks.arena_live_bytes();
+  m.active = mi.arena + mi.hblkhd + ks.arena_mapped_bytes();  // taken from the OS
+  m.rss = ResidentBytes();
+  m.dataset = std::min<uint64_t>(ks.used_bytes(), m.used);
+  uint64_t& peak = shard.stats().used_memory_peak;  // Redis samples it in serverCron
+  peak = std::max(peak, m.used);
+  m.peak = peak;
+  return m;
+}
+
+namespace {
+
+void AddMemory(CommandContext& ctx, InfoText& info) {
+  const MemoryFigures m = ReadMemory(ctx.shard);
+  const uint64_t used = m.used;
+  const uint64_t active = m.active;
+  const uint64_t rss = m.rss;
+  const uint64_t dataset = m.dataset;
+  const uint64_t peak = m.peak;
+  const uint64_t total_system =
+      static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   info.Header("Memory");
-  info.Line("used_memory", static_cast<int64_t>(used));
+  info.Line("used_memory", used);
   info.Line("used_memory_human", HumanBytes(used));
+  info.Line("used_memory_rss", rss);
+  info.Line("used_memory_rss_human", HumanBytes(rss));
+  info.Line("used_memory_peak", peak);
+  info.Line("used_memory_peak_human", HumanBytes(peak));
+  info.Line("used_memory_overhead", used - dataset);
+  info.Line("used_memory_dataset", dataset);  // the keys, as maxmemory counts them
+  info.Line("allocator_allocated", used);
+  info.Line("allocator_active", active);
+  info.Line("allocator_resident", rss);
+  info.Line("total_system_memory", total_system);
+  info.Line("total_system_memory_human", HumanBytes(total_system));
+  info.Line("used_memory_lua", static_cast<uint64_t>(ctx.shard.lua().memory_bytes()));
+  info.Line("number_of_cached_scripts", static_cast<uint64_t>(ctx.shard.scripts().size()));
   // maxmemory limits the keys' memory (used_memory_dataset); nothing is ever evicted.
   const uint64_t maxmemory = static_cast<uint64_t>(ctx.shard.config().maxmemory);
-  info.Line("used_memory_dataset", static_cast<int64_t>(ctx.shard.keyspace().used_bytes()));
-  info.Line("maxmemory", static_cast<int64_t>(maxmemory));
+  info.Line("maxmemory", maxmemory);
   info.Line("maxmemory_human", HumanBytes(maxmemory));
   info.Line("maxmemory_policy", "noeviction");
+  info.Line("allocator_frag_ratio", Fixed(used == 0 ? 0 : static_cast<double>(active) / used, 2));
+  info.Line("mem_fragmentation_ratio", Fixed(used == 0 ? 0 : static_cast<double>(rss) / used, 2));
+  info.Line("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used));
   info.Line("mem_allocator", "libc");
 }
 
@@ -218,6 +250,7 @@ void AddStats(CommandContext& ctx, InfoText& info) {
             static_cast<int64_t>(s.client_output_buffer_limit_disconnections));
   info.Line("client_request_timeout_disconnections",
             static_cast<int64_t>(s.client_request_timeout_disconnections));
+  info.Line("total_error_replies", ctx.shard.error_stats().total());
 }
 
 void AddReplication(InfoText& info) {
@@ -249,11 +282,27 @@ void AddKeyspace(CommandContext& ctx, InfoText& info) {
   const keyspace::Keyspace& ks = ctx.shard.keyspace();
   if (ks.size() == 0) return;
   info.Line("db0",
-            "keys=" + std::string(IntText(static_cast<int64_t>(ks.size())).view) + ",expires=" +
-                std::string(IntText(static_cast<int64_t>(ks.expires_count())).view) + ",avg_ttl=0");
+            "keys=" + std::string(IntText(static_cast<int64_t>(ks.size())).view) +
+                ",expires=" + std::string(IntText(static_cast<int64_t>(ks.expires_count())).view) +
+                ",avg_ttl=" + std::string(IntText(ks.AverageTtl(ctx.now)).view));
 }
 
 }  // namespace
+
+std::string HumanBytes(uint64_t n) {
+  char buf[32];
+  const double d = static_cast<double>(n);
+  if (n < 1024) {
+    std::snprintf(buf, sizeof(buf), "%" PRIu64 "B", n);
+  } else if (n < uint64_t{1024} * 1024) {
+    std::snprintf(buf, sizeof(buf), "%.2fK", d / 1024);
+  } else if (n < 1024ull * 1024 * 1024) {
+    std::snprintf(buf, sizeof(buf), "%.2fM", d / (1024 * 1024));
+  } else {
+    std::snprintf(buf, sizeof(buf), "%.2fG", d / (1024.0 * 1024 * 1024));
+  }
+  return buf;
+}
 
 void CmdInfo(CommandContext& ctx, ArgList args) {
   const uint32_t sections = SelectedSections(args);
@@ -266,10 +315,14 @@ void CmdInfo(CommandContext& ctx, ArgList args) {
   if (sections & kReplication) AddReplication(info);
   if (sections & kCpu) AddCpu(info);
   if (sections & kModules) info.Header("Modules");
+  if (sections & kCommandStats) AddCommandStats(ctx, info);
+  if (sections & kErrorStats) AddErrorStats(ctx, info);
+  if (sections & kLatencyStats) AddLatencyStats(ctx, info);
   if (sections & kCluster) {
     info.Header("Cluster");
     info.Line("cluster_enabled", 0);  // 1 would make redis_exporter send CLUSTER INFO
   }
+  if (sections & kLocks) AddLocks(ctx, info);  // before Keyspace: Redis's last section stays last
   if (sections & kKeyspace) AddKeyspace(ctx, info);
   ctx.reply.Verbatim(info.text());  // RESP3: "=len\r\ntxt:..." as Redis; RESP2: a bulk
 }

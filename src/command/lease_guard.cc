@@ -28,6 +28,7 @@ LeaseGuard::LeaseGuard(const Config& config, const Clock& clock)
     const bool same_boot = !record_.boot_id.empty() && previous->boot_id == record_.boot_id;
     quarantine_until_ = same_boot ? previous->watermark : DeadlineAfter(now, previous->longest_ttl);
   }
+  quarantine_ms_ = std::max<Millis>(quarantine_until_ - now, 0);
   // Recorded at once on this boot's clock, so a second crash during the wait keeps it.
   record_.watermark = std::max(quarantine_until_, now);
   if (!file_.Store(record_, &error)) throw LeaseError(error);

@@ -80,9 +80,12 @@ bool NativeRelease(CommandContext& ctx, const script::FastPath& fp, const Comman
   const std::string_view del_args[] = {del.name, key};
   protocol::DiscardSink discard;
   if (!AdmitWrite(ctx.shard, del, del_args, ctx.now, ctx.wall_us, discard)) return false;
-  const keyspace::CasResult outcome = ctx.shard.keyspace().CompareAndDelete(key, token, ctx.now);
+  Millis deadline = kNoDeadline;
+  const keyspace::CasResult outcome =
+      ctx.shard.keyspace().CompareAndDelete(key, token, ctx.now, &deadline);
   // A key of another kind changes nothing and goes to Lua, whose GET fails with WRONGTYPE.
   if (outcome == keyspace::CasResult::kWrongType) return false;
+  ctx.shard.lock_stats().CountRelease(outcome == keyspace::CasResult::kDone, deadline, ctx.now);
   CountLookup(ctx.shard, outcome != keyspace::CasResult::kMissing);
   if (fp.kind == script::FastPathKind::kCompareAndDeleteOrMinus1 &&
       outcome == keyspace::CasResult::kMissing) {
@@ -122,6 +125,7 @@ bool NativeExtend(CommandContext& ctx, const script::FastPath& fp, const Command
     }
     NotifyKeyspaceEvent(ctx.shard.events(), kNotifyGeneric, "expire", key);
   }
+  ++(matched ? ctx.shard.lock_stats().extended : ctx.shard.lock_stats().extend_missed);
   CountLookup(ctx.shard, found);
   ctx.reply.Integer(matched ? 1 : 0);
   return true;

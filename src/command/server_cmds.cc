@@ -61,40 +61,71 @@ void CmdConfigGet(CommandContext& ctx, ArgList args) {
   }
 }
 
-// Options are fixed at startup (Config is loaded once and passed by const&), except
-// notify-keyspace-events, which lives in the shard; every other option of
-// the table (base/options.h) answers as Redis does for an immutable one, and an unknown one as
-// Redis does for an unknown one. Odd pairs are Redis's syntax error.
+// Redis 7.0 configSetCommand: every name is checked first (unknown -> its own error; a name
+// twice -> "duplicate parameter"), then the values are applied to a copy, and the copy replaces
+// the live config only if all of them parsed: all or nothing. Options not flagged kOptMutable
+// (read once at startup) answer as Redis does for an immutable one.
 void CmdConfigSet(CommandContext& ctx, ArgList args) {
   if (args.size() % 2 != 0) {
     ctx.reply.Error(protocol::kErrSyntax);
     return;
   }
-  const std::string_view name = args[2];
-  // The one option that changes at run time (a single pair; Redis applies several atomically).
-  if (args.size() == 4 && EqualsIgnoreCase(name, "notify-keyspace-events")) {
-    const std::optional<uint32_t> flags = ParseKeyspaceEvents(args[3]);
-    if (!flags) {
-      ctx.reply.Error(
-          "ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - "
-          "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+  auto failed = [&](std::string_view name, std::string_view why) {
+    ctx.reply.Error("ERR CONFIG SET failed (possibly related to argument '" + std::string(name) +
+                    "') - " + std::string(why));
+  };
+  std::vector<const OptionSpec*> options;
+  for (size_t i = 2; i < args.size(); i += 2) {
+    const OptionSpec* option = FindOption(args[i]);
+    if (option == nullptr || (option->flags & kOptReportOnly) != 0) {
+      ctx.reply.Error("ERR Unknown option or number of arguments for CONFIG SET - '" +
+                      std::string(args[i]) + "'");
       return;
     }
-    ctx.shard.events().SetFlags(*flags);
-    ctx.reply.Ok();
-    return;
+    for (const OptionSpec* seen : options) {
+      if (seen == option) return failed(args[i], "duplicate parameter");
+    }
+    options.push_back(option);
   }
-  if (FindOption(name) != nullptr) {
-    ctx.reply.Error("ERR CONFIG SET failed (possibly related to argument '" + std::string(name) +
-                    "') - can't set immutable config");
-    return;
+  Config* live = ctx.shard.mutable_config();
+  for (size_t i = 0; i < options.size(); ++i) {
+    if (live == nullptr || (options[i]->flags & kOptMutable) == 0) {
+      return failed(args[2 + 2 * i], "can't set immutable config");
+    }
   }
-  ctx.reply.Error("ERR Unknown option or number of arguments for CONFIG SET - '" +
-                  std::string(name) + "'");
+  Config next = *live;
+  for (size_t i = 0; i < options.size(); ++i) {
+    const std::string why = SetOptionText(*options[i], args[3 + 2 * i], &next);
+    if (!why.empty()) return failed(args[2 + 2 * i], why);
+  }
+  *live = std::move(next);
+  // The shard keeps the parsed classes (checked on every write); options.cc validated the text.
+  ctx.shard.events().SetFlags(ParseKeyspaceEvents(live->notify_keyspace_events).value_or(0));
+  ctx.reply.Ok();
 }
 
+// Redis resetServerStats + resetCommandTableStats + resetErrorTableStats (not SLOWLOG, not
+// LATENCY: they have their own RESET).
 void CmdConfigResetStat(CommandContext& ctx, ArgList /*args*/) {
   ctx.shard.stats() = Stats{};
+  ctx.shard.command_stats().Reset();
+  ctx.shard.error_stats().Reset();
+  ctx.shard.lock_stats().Reset();
+  ctx.reply.Ok();
+}
+
+// Redis 7.0 configRewriteCommand's texts.
+void CmdConfigRewrite(CommandContext& ctx, ArgList /*args*/) {
+  const std::string& path = ctx.shard.config().config_file;
+  if (path.empty()) {
+    ctx.reply.Error("ERR The server is running without a config file");
+    return;
+  }
+  const std::string why = RewriteConfigFile(path, ctx.shard.config());
+  if (!why.empty()) {
+    ctx.reply.Error("ERR Rewriting config file: " + why);
+    return;
+  }
   ctx.reply.Ok();
 }
 
@@ -106,6 +137,8 @@ void CmdConfigHelp(CommandContext& ctx, ArgList /*args*/) {
       "    Set the configuration <directive> to <value>.",
       "RESETSTAT",
       "    Reset statistics reported by the INFO command.",
+      "REWRITE",
+      "    Rewrite the configuration file.",
   };
   ReplyHelp(ctx, "CONFIG", kLines);
 }
@@ -134,6 +167,17 @@ constexpr CommandSpec kConfigSubcommands[] = {
      {},
      "Set configuration parameters to the given values",
      "parameter value [parameter value ...]",
+     "server"},
+    {"rewrite",
+     2,
+     kConfigFlags,
+     0,
+     0,
+     0,
+     CmdConfigRewrite,
+     {},
+     "Rewrite the configuration file with the in memory configuration",
+     "",
      "server"},
     {"resetstat",
      2,

@@ -42,12 +42,13 @@ std::optional<Millis> SetExpireOrReply(CommandContext& ctx, ExpireKind kind, std
 
 enum class SetReply : uint8_t { kOkOrNull, kOneOrZero };
 
-// Redis setGenericCommand after the expire is validated: GET reads the old value first, then
-// NX/XX decide. With GET the reply is the old value (or null) whether or not the write
-// happened; it is sent before the write because the view dies at the next mutating call. An old
-// value of another kind fails the GET with WRONGTYPE, and then nothing is written.
-// The write policy (quarantine, max-ttl, require-ttl, the lease watermark) was applied by the
-// funnel from the row's Lifetime declaration before the handler ran.
+// A lock acquisition is SET NX with a TTL (INFO # Locks; README "Operating").
+void CountLockAttempt(CommandContext& ctx, SetCond cond, TtlMode ttl, bool done) {
+  if (cond != SetCond::kIfAbsent || ttl != TtlMode::kAt) return;
+  LockStats& locks = ctx.shard.lock_stats();
+  ++(done ? locks.acquired : locks.refused);
+}
+
 // Redis setGenericCommand's notifications after a write: "set", then "expire" for a TTL that
 // kept the key (an already-past one deleted it: the observer said "del").
 void NotifySet(CommandContext& ctx, std::string_view key, TtlMode ttl, Millis deadline) {
@@ -86,6 +87,12 @@ void SetIfValue(CommandContext& ctx, std::string_view key, std::string_view valu
   if (!params.get) ctx.reply.Ok();
 }
 
+// Redis setGenericCommand after the expire is validated: GET reads the old value first, then
+// NX/XX decide. With GET the reply is the old value (or null) whether or not the write
+// happened; it is sent before the write because the view dies at the next mutating call. An old
+// value of another kind fails the GET with WRONGTYPE, and then nothing is written.
+// The write policy (quarantine, max-ttl, require-ttl, the lease watermark) was applied by the
+// funnel from the row's Lifetime declaration before the handler ran.
 void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view value,
                 const SetParams& params, Millis deadline, SetReply style) {
   keyspace::Keyspace& ks = ctx.shard.keyspace();
@@ -106,10 +113,13 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
     } else {
       ctx.reply.Null();
     }
-    if (ks.Set(key, value, cond, ttl, deadline, ctx.now)) NotifySet(ctx, key, ttl, deadline);
+    const bool set = ks.Set(key, value, cond, ttl, deadline, ctx.now);
+    CountLockAttempt(ctx, cond, ttl, set);
+    if (set) NotifySet(ctx, key, ttl, deadline);
     return;
   }
   const bool done = ks.Set(key, value, cond, ttl, deadline, ctx.now);
+  CountLockAttempt(ctx, cond, ttl, done);
   if (done) NotifySet(ctx, key, ttl, deadline);
   if (style == SetReply::kOneOrZero) {
     ctx.reply.Integer(done ? 1 : 0);  // SETNX: shared.cone / shared.czero

@@ -18,15 +18,19 @@ Handle EntryArena::Allocate(size_t size) {
   SizeClass& c = classes_[ClassOf(size)];
   if (const Handle b = c.free; b != kNoHandle) {
     c.free = static_cast<FreeBlock*>(Resolve(b))->next;
+    live_bytes_ += BlockBytes(size);
     return b;
   }
   const auto granules = static_cast<Handle>(BlockBytes(size) / kGranule);
   if (c.bump_end - c.bump >= granules) {
     const Handle b = c.bump;
     c.bump += granules;
+    live_bytes_ += BlockBytes(size);
     return b;
   }
-  return Refill(c, granules);
+  const Handle b = Refill(c, granules);
+  live_bytes_ += BlockBytes(size);
+  return b;
 }
 
 Handle EntryArena::Refill(SizeClass& c, Handle granules) {
@@ -54,6 +58,7 @@ void EntryArena::Free(Handle block, size_t size) {
   SizeClass& c = classes_[ClassOf(size)];
   new (Resolve(block)) FreeBlock{c.free};
   c.free = block;
+  live_bytes_ -= BlockBytes(size);
 }
 
 }  // namespace locknode::keyspace::internal

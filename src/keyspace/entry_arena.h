@@ -42,6 +42,10 @@ class EntryArena {
 
   // The block's address; stable while it is allocated. O(1): one table load.
   void* Resolve(Handle block) const { return space_.Resolve(block); }
+  // Bytes of the blocks handed out and not freed, and of the chunks mapped (INFO used_memory:
+  // the arena is an allocator beside malloc, so its blocks are counted the way malloc's are).
+  size_t live_bytes() const { return live_bytes_; }
+  size_t mapped_bytes() const { return space_.regions() * kChunkBytes; }
   // Resolves every handle this arena hands out (the timing wheel and the index link through it).
   const HandleSpace& space() const { return space_; }
 
@@ -60,6 +64,7 @@ class EntryArena {
   Handle Refill(SizeClass& c, Handle granules);
 
   std::array<SizeClass, kClasses> classes_{};
+  size_t live_bytes_ = 0;
   HandleSpace space_;  // its regions are exactly the chunks, in allocation order
 };
 

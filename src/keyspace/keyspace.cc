@@ -23,10 +23,11 @@ using internal::Table;
 using internal::TableLayout;
 
 struct Keyspace::Impl {
-  Impl(Millis now, uint64_t* expired)
+  Impl(Millis now, uint64_t* expired, uint64_t* expired_str)
       : wheel(now, arena.space()),
         table(0, KeyHash{arena.space().resolver()}, KeyEq{arena.space().resolver()}),
-        expired_total(expired) {}
+        expired_total(expired),
+        expired_strings(expired_str) {}
   ~Impl() {
     // The wheel is destroyed after this and never touches nodes, so no unlinking is needed.
     for (const EntryRef& r : table) {
@@ -44,6 +45,7 @@ struct Keyspace::Impl {
   [[gnu::always_inline]] Table::iterator Lookup(std::string_view key, Millis now) {
     auto it = table.find(key);
     if (it != table.end() && now > Get(it->h)->deadline()) [[unlikely]] {
+      if (Get(it->h)->is_string()) ++*expired_strings;
       Remove(it, KeyChange::kExpired);
       ++*expired_total;
       return table.end();
@@ -103,6 +105,7 @@ struct Keyspace::Impl {
     Entry* e = Get(h);
     if (e->deadline() == kNoDeadline) return;
     wheel.Cancel(h);
+    deadline_sum -= e->deadline();
     e->hook.deadline = kNoDeadline;
     --expires;
   }
@@ -115,6 +118,7 @@ struct Keyspace::Impl {
     // The wheel's report (Seastar timer_set::insert) is kept for the expiry timer's owner.
     if (wheel.Schedule(h, deadline)) earliest_moved = true;
     ++expires;
+    deadline_sum += deadline;
   }
 
   template <typename V>
@@ -214,13 +218,18 @@ struct Keyspace::Impl {
   TimingWheel wheel;
   Table table;
   size_t expires = 0;
+  // Sum of every stored deadline (exact, so INFO's avg_ttl is too); 128 bits: a 64-bit sum of
+  // monotonic-ms deadlines could overflow with a few million keys.
+  __extension__ __int128 deadline_sum = 0;
   bool earliest_moved = false;  // see Keyspace::TakeEarliestMoved
   KeyObserver* observer = nullptr;
   size_t entry_bytes = 0;  // arena bytes of all entries (size-class blocks) plus their objects
   uint64_t* expired_total;
+  uint64_t* expired_strings;
 };
 
-Keyspace::Keyspace(Millis now) : impl_(std::make_unique<Impl>(now, &expired_total_)) {}
+Keyspace::Keyspace(Millis now)
+    : impl_(std::make_unique<Impl>(now, &expired_total_, &expired_strings_total_)) {}
 
 Keyspace::~Keyspace() = default;
 
@@ -279,10 +288,13 @@ bool Keyspace::SetDeadline(std::string_view key, Millis deadline, Millis now) {
   return true;
 }
 
-CasResult Keyspace::CompareAndDelete(std::string_view key, std::string_view token, Millis now) {
+CasResult Keyspace::CompareAndDelete(std::string_view key, std::string_view token, Millis now,
+                                     Millis* deadline) {
   Table::iterator it;
   const CasResult r = impl_->MatchToken(key, token, now, &it);
-  if (r == CasResult::kDone) impl_->Remove(it, KeyChange::kDeleted);
+  if (r != CasResult::kDone) return r;
+  if (deadline != nullptr) *deadline = impl_->Get(it->h)->deadline();
+  impl_->Remove(it, KeyChange::kDeleted);
   return r;
 }
 
@@ -304,9 +316,11 @@ size_t Keyspace::ExpireDue(Millis now, size_t budget) {
     LOCKNODE_DCHECK(it != ks.table.end() && it->h == h);
     ks.Notify(e->key(), KeyChange::kExpired);
     ks.table.erase(it);
+    ks.deadline_sum -= e->deadline();
     e->hook.deadline = kNoDeadline;
     --ks.expires;
     ++expired_total_;
+    if (e->is_string()) ++expired_strings_total_;
     ks.Free(h);
   });
 }
@@ -378,6 +392,7 @@ void Keyspace::Clear() {
   for (const EntryRef& r : impl_->table) Entry::Destroy(impl_->arena, r.h);
   impl_->table.clear();
   impl_->expires = 0;
+  impl_->deadline_sum = 0;
   impl_->entry_bytes = 0;
   if (impl_->observer != nullptr) impl_->observer->OnFlush();
 }
@@ -388,8 +403,18 @@ size_t Keyspace::used_bytes() const {
   return impl_->entry_bytes + impl_->table.bucket_count() * internal::kTableBytesPerSlot;
 }
 
+size_t Keyspace::arena_live_bytes() const { return impl_->arena.live_bytes(); }
+
+size_t Keyspace::arena_mapped_bytes() const { return impl_->arena.mapped_bytes(); }
+
 size_t Keyspace::size() const { return impl_->table.size(); }
 
 size_t Keyspace::expires_count() const { return impl_->expires; }
+
+Millis Keyspace::AverageTtl(Millis now) const {
+  if (impl_->expires == 0) return 0;
+  const auto mean = static_cast<Millis>(impl_->deadline_sum / impl_->expires);
+  return mean > now ? mean - now : 0;
+}
 
 }  // namespace locknode::keyspace

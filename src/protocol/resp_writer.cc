@@ -36,6 +36,7 @@ void RespWriter::Simple(std::string_view s) {
 // Observed on 7.0.15: error_reply('ERR x\nb\r\n') -> "-ERR x b", error_reply('\nMY x') ->
 // "- MY x" (the text is "-%s" there, so a leading newline is mapped, not trimmed).
 void RespWriter::Error(std::string_view full) {
+  NoteError(full);
   while (!full.empty() && IsCrOrLf(full.back())) full.remove_suffix(1);
   out_->Append('-');
   size_t run = 0;  // start of the current run of bytes that need no mapping

@@ -125,6 +125,7 @@ void LuaReplySink::Simple(std::string_view s) {
 }
 
 void LuaReplySink::Error(std::string_view full) {
+  NoteError(full);
   if (frames_.empty()) top_error_ = true;
   PushErrorTable(lua_, full, /*coded=*/true);
   Attach();

@@ -16,6 +16,9 @@ class Clock {
   virtual Millis NowMs() const = 0;
   // Wall-clock microseconds since the Unix epoch. Used only to convert PXAT/EXAT and for TIME.
   virtual int64_t WallUs() const = 0;
+  // Monotonic nanoseconds on NowMs()'s origin (NowNs() / 1'000'000 == NowMs()): command
+  // durations for INFO commandstats/latencystats and SLOWLOG. A manual clock's ms, scaled.
+  virtual int64_t NowNs() const { return NowMs() * 1'000'000; }
 };
 
 // The real clock: std::chrono::steady_clock and system_clock.
@@ -23,6 +26,7 @@ class SteadyClock final : public Clock {
  public:
   Millis NowMs() const override;
   int64_t WallUs() const override;
+  int64_t NowNs() const override;
 };
 
 // A clock moved only by the test. Both the monotonic and the wall reading advance together,

@@ -84,6 +84,10 @@ struct Config {
   std::string tls_ciphers;                        // TLS <= 1.2 cipher list; "" = OpenSSL's default
   std::string tls_ciphersuites;                   // TLS 1.3 suites; "" = OpenSSL's default
   int64_t tls_handshake_timeout = 5000;  // ms a connection may take to finish its handshake
+  // Operating (Redis's names and defaults; CONFIG SET changes them at run time).
+  int64_t slowlog_log_slower_than = 10000;  // us; a command this slow goes to SLOWLOG; <0 = off
+  int64_t slowlog_max_len = 128;            // SLOWLOG entries kept
+  int64_t latency_monitor_threshold = 0;    // ms; LATENCY records commands this slow; 0 = off
 };
 
 // TLS is on when a TLS port is asked for (tls-port, or tls-port-file for a free one).

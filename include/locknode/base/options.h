@@ -20,6 +20,7 @@ enum OptionFlag : uint32_t {
   kOptBytes = 1U << 0,       // a byte size: accepts 1024-based units (64mb, 1gb)
   kOptReportOnly = 1U << 1,  // not an option: CONFIG GET's fixed answer to a client's probe
   kOptNoDefault = 1U << 2,   // --help does not show the default (paths, secrets)
+  kOptMutable = 1U << 3,     // CONFIG SET may change it: every reader reads the Config live
 };
 
 // The accepted values of an integer option, checked once at startup (app ValidateConfig): an
@@ -64,6 +65,16 @@ std::string OptionText(const OptionSpec& option, const Config& config);
 
 // The value of an integer option, or nullopt for any other kind.
 std::optional<int64_t> OptionInteger(const OptionSpec& option, const Config& config);
+
+// CONFIG SET's parse of `value` into option's member of *config, with the option's range.
+// Returns "" on success, else Redis's reason ("argument couldn't be parsed into an integer",
+// "argument must be between 0 and 10 inclusive", "argument must be 'yes' or 'no'").
+std::string SetOptionText(const OptionSpec& option, std::string_view value, Config* config);
+
+// CONFIG REWRITE: the file's `name = value` lines of mutable options get their current values,
+// mutable options it does not state and that differ from the default are appended; comments
+// and every other line stay. Returns "" or the reason (strerror text).
+std::string RewriteConfigFile(const std::string& path, const Config& config);
 
 // client-output-buffer-limit in Redis's syntax, one or more `<class> <hard> <soft> <seconds>`
 // groups. `normal` and `pubsub` are stored; `replica`/`slave` are accepted and ignored

@@ -62,6 +62,8 @@ class LeaseGuard {
   LeaseGuard(const Config& config, const Clock& clock);
 
   bool restart_safety() const { return file_.is_open(); }
+  // How long the quarantine at this start was (0: none): INFO # Locks.
+  Millis quarantine_ms() const { return quarantine_ms_; }
   Millis QuarantineRemaining(Millis now) const {
     return quarantine_until_ > now ? quarantine_until_ - now : 0;
   }
@@ -98,6 +100,7 @@ class LeaseGuard {
   LeaseFile file_;
   LeaseRecord record_;  // what the file held at startup
   Millis quarantine_until_ = 0;
+  Millis quarantine_ms_ = 0;
   // The longest TTL granted since ttl_since_; restarts after LeaseWriter::kActiveMs, so one long
   // lock does not stretch every later reservation (and the next quarantine) for good.
   Millis ttl_in_use_ = 0;

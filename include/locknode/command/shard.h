@@ -8,10 +8,12 @@
 #include "locknode/base/clock.h"
 #include "locknode/base/config.h"
 #include "locknode/base/password_digest.h"
+#include "locknode/command/command_stats.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/key_events.h"
 #include "locknode/command/keyspace_events.h"
 #include "locknode/command/lease_guard.h"
+#include "locknode/command/ops_log.h"
 #include "locknode/command/pubsub.h"
 #include "locknode/command/scripting.h"
 #include "locknode/command/server_control.h"
@@ -35,6 +37,7 @@ struct Stats {
   uint64_t client_output_buffer_limit_disconnections = 0;
   uint64_t client_request_timeout_disconnections = 0;
   uint64_t evicted_clients = 0;
+  uint64_t used_memory_peak = 0;  // the highest used_memory INFO/MEMORY STATS computed
 };
 
 // All state one serving thread owns: keyspace, lease guard, command table, stats, the Lua
@@ -52,6 +55,7 @@ class Shard {
         transactions_(key_events_, keyspace_),
         requirepass_digest_(HashPassword(config.requirepass)),
         table_(BuildCommandTable()),
+        command_stats_(table_),
         start_ms_(clock.NowMs()),
         lua_(ScriptEngineOptions(config, clock)),
         scripts_(lua_, ScriptCacheLimits(config)),
@@ -76,6 +80,17 @@ class Shard {
   LeaseGuard& lease() { return lease_; }  // restart safety, max-ttl, require-ttl
   const CommandTable& table() const { return table_; }
   Stats& stats() { return stats_; }
+  CommandStats& command_stats() { return command_stats_; }  // INFO commandstats, latencystats
+  ErrorStats& error_stats() { return error_stats_; }        // INFO errorstats
+  LockStats& lock_stats() { return lock_stats_; }           // INFO # Locks
+  SlowLog& slowlog() { return slowlog_; }
+  LatencyMonitor& latency_monitor() { return latency_monitor_; }
+  // CONFIG SET writes the options flagged kOptMutable here; null (unit tests, a shard built
+  // over a const Config) makes every option immutable. It must be the object config() reads.
+  Config* mutable_config() const { return mutable_config_; }
+  void set_mutable_config(Config* config) { mutable_config_ = config; }
+  int64_t last_save_unix() const { return last_save_unix_; }  // LASTSAVE
+  void set_last_save_unix(int64_t t) { last_save_unix_ = t; }
   Millis start_ms() const { return start_ms_; }
   script::LuaEngine& lua() { return lua_; }            // EVAL's sandboxed Lua state
   script::ScriptCache& scripts() { return scripts_; }  // sha1 -> compiled script
@@ -97,6 +112,13 @@ class Shard {
   PasswordDigest requirepass_digest_;
   CommandTable table_;
   Stats stats_;
+  CommandStats command_stats_;  // after table_: indexes its rows
+  ErrorStats error_stats_;
+  LockStats lock_stats_;
+  SlowLog slowlog_;
+  LatencyMonitor latency_monitor_;
+  Config* mutable_config_ = nullptr;
+  int64_t last_save_unix_ = clock_.WallUs() / 1'000'000;  // Redis: the start time, until a SAVE
   Millis start_ms_;
   script::LuaEngine lua_;  // declared before scripts_: the cache releases into it
   script::ScriptCache scripts_;

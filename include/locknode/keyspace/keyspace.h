@@ -138,7 +138,9 @@ class Keyspace {
   // Lock fast paths (the native release/extend of the lock scripts): act only if the key holds
   // exactly the string `token`. CompareAndSetDeadline follows SetDeadline's rules for a past
   // deadline.
-  CasResult CompareAndDelete(std::string_view key, std::string_view token, Millis now);
+  // `deadline`, if given, receives the deleted key's deadline (INFO's release margin).
+  CasResult CompareAndDelete(std::string_view key, std::string_view token, Millis now,
+                             Millis* deadline = nullptr);
   CasResult CompareAndSetDeadline(std::string_view key, std::string_view token, Millis deadline,
                                   Millis now);
 
@@ -194,14 +196,23 @@ class Keyspace {
   size_t size() const;           // keys stored, including expired ones not yet reclaimed (DBSIZE)
   size_t expires_count() const;  // keys with a deadline
   uint64_t expired_total() const { return expired_total_; }  // keys reclaimed or lazily expired
+  // Of those, the string keys: with a TTL, a lock that reached its deadline unreleased.
+  uint64_t expired_strings_total() const { return expired_strings_total_; }
+  // Mean time left of the keys with a deadline (0 if none), exact (INFO keyspace avg_ttl). O(1).
+  Millis AverageTtl(Millis now) const;
   // Heap bytes the keys take: entries, their objects (as of the last ObjectChanged) and the index
   // (what maxmemory limits). O(1).
   size_t used_bytes() const;
+  // The entry arena's blocks in use and its chunks mapped from the OS (not malloc's: INFO adds
+  // them to malloc's figures). O(1).
+  size_t arena_live_bytes() const;
+  size_t arena_mapped_bytes() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   uint64_t expired_total_ = 0;
+  uint64_t expired_strings_total_ = 0;
 };
 
 }  // namespace locknode::keyspace

@@ -34,6 +34,32 @@ class ReplySink {
   virtual void SetProtocol(int /*version*/) {}
 
   void Ok() { Simple("OK"); }
+
+  // Error replies written so far and the code of the last one ("ERR", "WRONGTYPE"), for the
+  // command funnel's statistics (Redis afterErrorReply: commandstats failed_calls, errorstats).
+  // `errors_accounted` is the funnel's mark of how many it has already counted, so a command run
+  // inside another (EXEC, redis.call) is counted once. Sinks whose errors reach no client (the
+  // fast path's discard sink, test sinks) need not call NoteError.
+  uint64_t errors_written() const { return errors_written_; }
+  std::string_view last_error_code() const { return {last_code_, last_code_len_}; }
+  uint64_t errors_accounted = 0;
+
+ protected:
+  // Every Error() that reaches a client calls this first. O(length of the code).
+  void NoteError(std::string_view full) {
+    ++errors_written_;
+    size_t n = 0;  // the code is the first word, as Redis's errorstats keys it
+    while (n < full.size() && n < sizeof(last_code_) && full[n] != ' ') {
+      last_code_[n] = full[n];
+      ++n;
+    }
+    last_code_len_ = static_cast<uint8_t>(n);
+  }
+
+ private:
+  uint64_t errors_written_ = 0;
+  char last_code_[32] = {};
+  uint8_t last_code_len_ = 0;
 };
 
 // A sink that drops everything: for an answer that must not reach the client (a native script

@@ -28,7 +28,9 @@ class CommandTest : public ::testing::Test {
       : config_(std::move(config)),
         shard_(config_, clock_, nullptr),
         dispatcher_(shard_),
-        writer_(&out_) {}
+        writer_(&out_) {
+    shard_.set_mutable_config(&config_);  // CONFIG SET changes it, as the server's (app/run.cc)
+  }
 
   // Returns the reply bytes, e.g. "+OK\r\n".
   std::string Run(std::initializer_list<std::string_view> args) {
