@@ -5,7 +5,7 @@ held when a majority granted), holds them briefly and releases them with the com
 script the lock libraries use (run natively by locknode). Some holders extend once; a few
 "crash" (never release: the lock expires while held) or "overrun" (work past the TTL, then the
 extend and the release come too late: missed); a few requests carry an invalid TTL (an error
-reply). Workers contend for the same keys, so some acquisitions are refused.
+reply). A node that does not answer (down, restarting, quarantined) counts as not granted. Workers contend for the same keys, so some acquisitions are refused.
 
   python3 tools/lock_workload.py --nodes 127.0.0.1:7001,...,127.0.0.1:7005 --seconds 120
   (password from $LOCKNODE_PASSWORD when set)
@@ -23,8 +23,17 @@ EXTEND = ("if redis.call('get',KEYS[1]) == ARGV[1] then "
           "return redis.call('pexpire',KEYS[1],ARGV[2]) else return 0 end")
 
 
-def _worker(clients, seconds, seed, stop):
+def _call(fn, *args, **kw):
+    """A node that is down, restarting or in its quarantine answers no: Redlock goes on with the
+    others (a client needs a majority, not every node)."""
     import redis
+    try:
+        return fn(*args, **kw)
+    except (redis.ConnectionError, redis.TimeoutError, redis.ResponseError):
+        return None
+
+
+def _worker(clients, seconds, seed, stop):
     rnd = random.Random(seed)
     release = [c.register_script(RELEASE) for c in clients]
     extend = [c.register_script(EXTEND) for c in clients]
@@ -35,15 +44,12 @@ def _worker(clients, seconds, seed, stop):
         fate = rnd.random()
         ttl = 100 if fate < 0.04 else 300 if fate < 0.08 else 1000
         if fate > 0.97:  # a client bug: an invalid TTL, answered with ERR
-            try:
-                clients[0].set(key, token, nx=True, px=0)
-            except redis.ResponseError:
-                pass
-        got = [bool(c.set(key, token, nx=True, px=ttl)) for c in clients]
+            _call(clients[0].set, key, token, nx=True, px=0)
+        got = [bool(_call(c.set, key, token, nx=True, px=ttl)) for c in clients]
         if sum(got) < quorum:  # not held: give back what was granted
             for i, ok in enumerate(got):
                 if ok:
-                    release[i](keys=[key], args=[token])
+                    _call(release[i], keys=[key], args=[token])
             time.sleep(rnd.uniform(0.005, 0.03))
             continue
         if 0.04 <= fate < 0.08:  # crashed holder: never releases, the lock expires
@@ -52,10 +58,10 @@ def _worker(clients, seconds, seed, stop):
         if fate < 0.04 or fate > 0.75:  # extend once (too late for the overrunning holder)
             for i, ok in enumerate(got):
                 if ok:
-                    extend[i](keys=[key], args=[token, 1000])
+                    _call(extend[i], keys=[key], args=[token, 1000])
         for i, ok in enumerate(got):
             if ok:
-                release[i](keys=[key], args=[token])
+                _call(release[i], keys=[key], args=[token])
         time.sleep(rnd.uniform(0.0, 0.02))
 
 

@@ -9,7 +9,8 @@ substituted (tools/dashboard_promql.py), must be valid PromQL with a non-empty r
 cover every node where its legend is per node. The lock-safety stats must show the expiries and
 late releases the workload caused. Also checks the dashboard's structure.
 
-LOCKNODE_DASHBOARD_PNG=path also draws the panels from this run (tools/render_dashboard.py).
+The panels are also drawn from this run (tools/render_dashboard.py) into a temp file, or to
+LOCKNODE_DASHBOARD_PNG=path.
 """
 import json
 import os
@@ -111,10 +112,12 @@ def main():
     for tool, pkg in ((EXPORTER, "prometheus-redis-exporter"), (PROMETHEUS, "prometheus")):
         if shutil.which(tool) is None:
             harness.fail_missing("%s (apt-get install %s; .ci/install-deps test)" % (tool, pkg))
-    try:
-        import yaml  # noqa: F401 - python3-yaml, a dependency of Debian's python3-redis stack
-    except ImportError:
-        harness.fail_missing("python module 'yaml' (apt-get install python3-yaml)")
+    for module, pkg in (("yaml", "python3-yaml"), ("matplotlib", "python3-matplotlib")):
+        try:
+            __import__(module)
+        except ImportError:
+            harness.fail_missing("python module %r (apt-get install %s; .ci/install-deps test)"
+                                 % (module, pkg))
     harness.import_redis()
     dash = dq.load()
     check_structure(dash)
@@ -194,12 +197,16 @@ def main():
         print("dashboard: %d panels, %d targets, all valid and non-empty over %d nodes"
               % (len(dq.panels(dash)), targets, NODES))
 
-        png = os.environ.get("LOCKNODE_DASHBOARD_PNG")
-        if png:
-            subprocess.run([sys.executable, os.path.join(REPO, "tools", "render_dashboard.py"),
-                            "--prometheus", base, "--start", "%.0f" % (start_t - 2),
-                            "--end", "%.0f" % end_t, "--step", "1", "--rate-interval", str(rate_s),
-                            "--instances", ",".join(instances), "--out", png], check=True)
+        # The renderer runs on every test run too (into the temp dir), so it cannot drift from
+        # the dashboard's JSON unnoticed.
+        png = os.environ.get("LOCKNODE_DASHBOARD_PNG") or os.path.join(work, "dashboard.png")
+        subprocess.run([sys.executable, os.path.join(REPO, "tools", "render_dashboard.py"),
+                        "--prometheus", base, "--start", "%.0f" % (start_t - 2),
+                        "--end", "%.0f" % end_t, "--step", "1", "--rate-interval", str(rate_s),
+                        "--instances", ",".join(instances), "--out", png,
+                        "--note", "test_dashboard_queries.py: %d nodes, %d s workload"
+                        % (NODES, WORKLOAD_S)], check=True)
+        assert os.path.getsize(png) > 50000, png
         for name in ("exporter", "prometheus"):
             with open(os.path.join(work, name + ".log")) as f:
                 text = f.read()
