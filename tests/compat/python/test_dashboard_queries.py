@@ -2,7 +2,8 @@
 
 Three locknode nodes, one prometheus-redis-exporter in multi-target mode with
 --script=conf/exporter/locks.lua, and Debian's Prometheus 2.42 scraping every second with
-conf/prometheus/prometheus.yml (only the node and exporter addresses and the interval changed).
+conf/prometheus/prometheus.yml (only the node and exporter addresses and the interval changed)
+and its alert rules (conf/prometheus/alerts.yml).
 After a Redlock workload (tools/lock_workload.py: contention, releases, extensions, locks left
 to expire, late releases, error replies) each panel target, with Grafana's variables
 substituted (tools/dashboard_promql.py), must be valid PromQL with a non-empty result, and
@@ -65,6 +66,7 @@ def prometheus_config(path, node_ports, exporter_port):
     import yaml
     with open(os.path.join(REPO, "conf", "prometheus", "prometheus.yml")) as f:
         conf = yaml.safe_load(f)
+    conf["rule_files"] = [os.path.join(REPO, "conf", "prometheus", f) for f in conf["rule_files"]]
     conf["global"]["scrape_interval"] = "%ds" % SCRAPE_S
     conf["global"]["evaluation_interval"] = "%ds" % SCRAPE_S
     for job in conf["scrape_configs"]:
@@ -194,6 +196,17 @@ def main():
             got = float(result[0]["value"][1])
             assert got >= minimum, (title, got, minimum)
             print("%s: %.1f" % (title, got))
+        # conf/prometheus/alerts.yml: every rule evaluates without error, and the late releases
+        # fire on every node (the rule has no `for`).
+        with urllib.request.urlopen(base + "/api/v1/rules", timeout=10) as r:
+            rules = [x for g in json.load(r)["data"]["groups"] for x in g["rules"]]
+        bad = [(x["name"], x.get("lastError")) for x in rules if x["health"] != "ok"]
+        assert len(rules) >= 13 and not bad, (len(rules), bad)
+        late = [x for x in rules if x["name"] == "LockReleasedAfterExpiry"][0]
+        firing = {a["labels"]["instance"] for a in late["alerts"] if a["state"] == "firing"}
+        assert firing == set(instances), (firing, late)
+        print("alert rules: %d, all evaluated; firing: %s" % (
+            len(rules), sorted({x["name"] for x in rules if x["state"] == "firing"})))
         print("dashboard: %d panels, %d targets, all valid and non-empty over %d nodes"
               % (len(dq.panels(dash)), targets, NODES))
 
