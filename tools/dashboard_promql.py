@@ -23,7 +23,7 @@ def load(path=DASHBOARD):
 
 
 def panels(dash):
-    """Non-row panels in the dashboard's order (rows keep theirs in 'panels' only when collapsed)."""
+    """Non-row panels in the dashboard's order (a row holds its panels only when collapsed)."""
     out = []
     for p in dash["panels"]:
         if p["type"] == "row":

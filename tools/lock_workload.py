@@ -5,7 +5,8 @@ held when a majority granted), holds them briefly and releases them with the com
 script the lock libraries use (run natively by locknode). Some holders extend once; a few
 "crash" (never release: the lock expires while held) or "overrun" (work past the TTL, then the
 extend and the release come too late: missed); a few requests carry an invalid TTL (an error
-reply). A node that does not answer (down, restarting, quarantined) counts as not granted. Workers contend for the same keys, so some acquisitions are refused.
+reply). A node that does not answer (down, restarting, quarantined) counts as not granted.
+Workers contend for the same keys, so some acquisitions are refused.
 
   python3 tools/lock_workload.py --nodes 127.0.0.1:7001,...,127.0.0.1:7005 --seconds 120
   (password from $LOCKNODE_PASSWORD when set)

@@ -1,4 +1,4 @@
-"""Draws conf/grafana/locknode-redlock.json's panels to a PNG from a real Prometheus, without Grafana.
+"""Draws conf/grafana/locknode-redlock.json's panels to a PNG from a real Prometheus (no Grafana).
 
 Grafana is not packaged for Debian (nor on npm), so docs/dashboard.png is made by this script:
 every panel's queries, with the variables substituted as Grafana would (tools/dashboard_promql.py),

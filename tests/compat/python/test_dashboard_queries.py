@@ -41,7 +41,8 @@ WORKLOAD_S = 8
 def check_structure(dash):
     assert 38 <= dash["schemaVersion"] <= 39, dash["schemaVersion"]
     names = {v["name"]: v for v in dash["templating"]["list"]}
-    assert names["datasource"]["type"] == "datasource" and names["datasource"]["query"] == "prometheus"
+    assert names["datasource"]["type"] == "datasource"
+    assert names["datasource"]["query"] == "prometheus"
     assert names["instance"]["multi"] and names["instance"]["includeAll"]
     ids = [p["id"] for p in dash["panels"]]
     assert len(ids) == len(set(ids)), ids
@@ -141,7 +142,8 @@ def main():
 
         # --redis.addr= (empty): multi-target only, /metrics has the exporter's own metrics and
         # does not try a default localhost:6379.
-        exporter = start([EXPORTER, "--redis.addr=", "--web.listen-address=127.0.0.1:%d" % exporter_port,
+        exporter = start([EXPORTER, "--redis.addr=",
+                          "--web.listen-address=127.0.0.1:%d" % exporter_port,
                           "--script=" + os.path.join(REPO, "conf", "exporter", "locks.lua")],
                          "exporter")
         wait_http("http://127.0.0.1:%d/metrics" % exporter_port, 10, exporter, EXPORTER)
