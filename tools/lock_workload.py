@@ -44,8 +44,9 @@ def _worker(clients, seconds, seed, stop):
         key, token = "lock:job:%d" % rnd.randrange(6), uuid.uuid4().hex
         fate = rnd.random()
         ttl = 100 if fate < 0.04 else 300 if fate < 0.08 else 1000
-        if fate > 0.97:  # a client bug: an invalid TTL, answered with ERR
-            _call(clients[0].set, key, token, nx=True, px=0)
+        if fate > 0.97:  # a client bug: an invalid TTL, answered with ERR by every node
+            for c in clients:
+                _call(c.set, key, token, nx=True, px=0)
         got = [bool(_call(c.set, key, token, nx=True, px=ttl)) for c in clients]
         if sum(got) < quorum:  # not held: give back what was granted
             for i, ok in enumerate(got):
