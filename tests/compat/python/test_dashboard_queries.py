@@ -203,7 +203,7 @@ def main():
         with urllib.request.urlopen(base + "/api/v1/rules", timeout=10) as r:
             rules = [x for g in json.load(r)["data"]["groups"] for x in g["rules"]]
         bad = [(x["name"], x.get("lastError")) for x in rules if x["health"] != "ok"]
-        assert len(rules) >= 13 and not bad, (len(rules), bad)
+        assert len(rules) >= 14 and not bad, (len(rules), bad)
         late = [x for x in rules if x["name"] == "LockReleasedAfterExpiry"][0]
         firing = {a["labels"]["instance"] for a in late["alerts"] if a["state"] == "firing"}
         assert firing == set(instances), (firing, late)
