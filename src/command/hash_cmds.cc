@@ -16,6 +16,7 @@
 #include "locknode/base/strings.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/families.h"
+#include "locknode/command/keyspace_events.h"
 #include "locknode/command/shard.h"
 #include "locknode/protocol/errors.h"
 #include "locknode/protocol/reply_sink.h"
@@ -47,6 +48,7 @@ void HashSetGeneric(CommandContext& ctx, ArgList args, std::string_view arity_er
   int64_t created = 0;
   for (size_t i = 2; i + 1 < args.size(); i += 2) created += hash->Set(args[i], args[i + 1]);
   hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hset", args[1]);  // HMSET's too
   if (ok) {
     ctx.reply.Ok();  // HMSET
   } else {
@@ -72,6 +74,7 @@ void CmdHSetNx(CommandContext& ctx, ArgList args) {
     hash->Set(args[2], args[3]);
   }
   hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
+  if (set) NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hset", args[1]);
   ctx.reply.Integer(set ? 1 : 0);
 }
 
@@ -105,6 +108,9 @@ void CmdHDel(CommandContext& ctx, ArgList args) {
   int64_t deleted = 0;
   if (hash->exists()) {
     for (size_t i = 2; i < args.size(); ++i) deleted += hash->Erase(args[i]);
+    // Redis says "hdel" before the "del" of an emptied key, which the observer reports when
+    // Commit erases it.
+    if (deleted > 0) NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hdel", args[1]);
     hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
   }
   ctx.reply.Integer(deleted);
@@ -178,6 +184,7 @@ void CmdHIncrBy(CommandContext& ctx, ArgList args) {
   const int len = std::snprintf(buf, sizeof(buf), "%lld", static_cast<long long>(value));
   hash->Set(args[2], std::string_view(buf, static_cast<size_t>(len)));
   hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hincrby", args[1]);
   ctx.reply.Integer(value);
 }
 
@@ -241,6 +248,7 @@ void CmdHIncrByFloat(CommandContext& ctx, ArgList args) {
   const std::string text = FormatLongDouble(value);
   hash->Set(args[2], text);
   hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hincrbyfloat", args[1]);
   ctx.reply.Bulk(text);
 }
 

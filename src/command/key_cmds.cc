@@ -37,7 +37,7 @@ void CmdExists(CommandContext& ctx, ArgList args) {
   int64_t count = 0;
   for (size_t i = 1; i < args.size(); ++i) {
     const bool hit = ctx.shard.keyspace().Exists(args[i], ctx.now);
-    CountLookup(ctx.shard, hit);
+    CountLookup(ctx.shard, args[i], hit);
     if (hit) ++count;  // Redis counts a repeated key each time
   }
   ctx.reply.Integer(count);
@@ -45,15 +45,15 @@ void CmdExists(CommandContext& ctx, ArgList args) {
 
 void CmdType(CommandContext& ctx, ArgList args) {
   const auto entry = ctx.shard.keyspace().Find(args[1], ctx.now);
-  CountLookup(ctx.shard, entry.has_value());
+  CountLookup(ctx.shard, args[1], entry.has_value());
   ctx.reply.Simple(entry ? keyspace::TypeName(entry->kind) : "none");  // status, not bulk
 }
 
-// OBJECT's key lookup (Redis objectCommandLookupOrReply): a read lookup, counted; a missing key
-// is a null reply.
+// OBJECT's key lookup (Redis objectCommandLookupOrReply): a read lookup, counted but with no
+// "keymiss" event (LOOKUP_NONOTIFY); a missing key is a null reply.
 std::optional<keyspace::EntryView> ObjectLookup(CommandContext& ctx, std::string_view key) {
   auto entry = ctx.shard.keyspace().Find(key, ctx.now);
-  CountLookup(ctx.shard, entry.has_value());
+  CountLookupQuiet(ctx.shard, entry.has_value());
   if (!entry) ctx.reply.Null();
   return entry;
 }
@@ -248,7 +248,7 @@ void CmdExpireAt(CommandContext& ctx, ArgList args) {
 // cannot overflow: EXPIRETIME of a PXAT 9223372036854775807 key is 9223372036854776 in Redis.
 void TtlGeneric(CommandContext& ctx, ArgList args, bool in_ms, bool absolute) {
   const auto entry = ctx.shard.keyspace().Find(args[1], ctx.now);
-  CountLookup(ctx.shard, entry.has_value());
+  CountLookup(ctx.shard, args[1], entry.has_value());
   if (!entry) {
     ctx.reply.Integer(-2);
     return;

@@ -83,7 +83,7 @@ bool NativeRelease(CommandContext& ctx, const script::FastPath& fp, const Comman
   const keyspace::CasResult outcome = ctx.shard.keyspace().CompareAndDelete(key, token, ctx.now);
   // A key of another kind changes nothing and goes to Lua, whose GET fails with WRONGTYPE.
   if (outcome == keyspace::CasResult::kWrongType) return false;
-  CountLookup(ctx.shard, outcome != keyspace::CasResult::kMissing);
+  CountLookup(ctx.shard, key, outcome != keyspace::CasResult::kMissing);
   if (fp.kind == script::FastPathKind::kCompareAndDeleteOrMinus1 &&
       outcome == keyspace::CasResult::kMissing) {
     ctx.reply.Integer(-1);  // redsync: "lock already expired"
@@ -122,7 +122,7 @@ bool NativeExtend(CommandContext& ctx, const script::FastPath& fp, const Command
     }
     NotifyKeyspaceEvent(ctx.shard.events(), kNotifyGeneric, "expire", key);
   }
-  CountLookup(ctx.shard, found);
+  CountLookup(ctx.shard, key, found);
   ctx.reply.Integer(matched ? 1 : 0);
   return true;
 }
