@@ -48,12 +48,13 @@ void HashSetGeneric(CommandContext& ctx, ArgList args, std::string_view arity_er
   int64_t created = 0;
   for (size_t i = 2; i + 1 < args.size(); i += 2) created += hash->Set(args[i], args[i + 1]);
   hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
-  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hset", args[1]);  // HMSET's too
   if (ok) {
     ctx.reply.Ok();  // HMSET
   } else {
     ctx.reply.Integer(created);
   }
+  // Redis's hash writes reply first, then notify (the order a self-subscribed RESP3 client sees).
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hset", args[1]);  // HMSET's too
 }
 
 void CmdHSet(CommandContext& ctx, ArgList args) {
@@ -74,8 +75,8 @@ void CmdHSetNx(CommandContext& ctx, ArgList args) {
     hash->Set(args[2], args[3]);
   }
   hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
-  if (set) NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hset", args[1]);
   ctx.reply.Integer(set ? 1 : 0);
+  if (set) NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hset", args[1]);
 }
 
 void CmdHGet(CommandContext& ctx, ArgList args) {
@@ -184,8 +185,8 @@ void CmdHIncrBy(CommandContext& ctx, ArgList args) {
   const int len = std::snprintf(buf, sizeof(buf), "%lld", static_cast<long long>(value));
   hash->Set(args[2], std::string_view(buf, static_cast<size_t>(len)));
   hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
-  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hincrby", args[1]);
   ctx.reply.Integer(value);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hincrby", args[1]);
 }
 
 // Redis string2ld: strtold over the whole text, no leading space, no overflow, no NaN.
@@ -248,8 +249,8 @@ void CmdHIncrByFloat(CommandContext& ctx, ArgList args) {
   const std::string text = FormatLongDouble(value);
   hash->Set(args[2], text);
   hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
-  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hincrbyfloat", args[1]);
   ctx.reply.Bulk(text);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hincrbyfloat", args[1]);
 }
 
 constexpr uint32_t kRead = kReadOnly | kLoading;

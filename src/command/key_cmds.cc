@@ -224,10 +224,12 @@ void ExpireGeneric(CommandContext& ctx, ArgList args, bool seconds, bool absolut
   // A deadline already reached deletes the key and still replies 1 (Redis checkAlreadyExpired:
   // PEXPIRE k 0, EXPIRE k -1); SetDeadline does exactly that for deadline <= now.
   ks.SetDeadline(args[1], *deadline, ctx.now);
+  ctx.reply.Integer(1);
   // A past deadline deleted the key: the observer reported "del" (Redis: del, no expire).
+  // Redis replies before it notifies "expire" (a RESP3 client subscribed to its own key sees
+  // the reply first).
   if (*deadline > ctx.now)
     NotifyKeyspaceEvent(ctx.shard.events(), kNotifyGeneric, "expire", args[1]);
-  ctx.reply.Integer(1);
 }
 
 void CmdPExpire(CommandContext& ctx, ArgList args) {
