@@ -130,6 +130,8 @@ void CmdSPop(CommandContext& ctx, ArgList args) {
     }
   }
   for (const std::string& m : popped) set->Remove(m);
+  // Redis spopCommand / spopWithCountCommand: "spop" before the reply, "del" after it.
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifySet, "spop", args[1]);
   if (has_count) {
     ReplySetMembers(ctx.reply, popped);
   } else {
