@@ -277,6 +277,8 @@ void PopGeneric(CommandContext& ctx, ArgList args, bool max) {
     ctx.reply.Double(item.score);
   }
   zset->RemoveRanks(from, from + n);
+  // Redis genericZpopCommand: after the reply, "zpopmin"/"zpopmax", then "del" if emptied.
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyZset, max ? "zpopmax" : "zpopmin", args[1]);
   AfterRemoval(ctx, args[1], *zset);
 }
 
