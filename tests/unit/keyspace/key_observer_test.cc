@@ -98,6 +98,16 @@ TEST_F(KeyObserverTest, DeletesAndDeadlinesReportWhatTheyDid) {
   EXPECT_FALSE(ks_.Exists("e", now_));
 }
 
+// RENAME's source and a replaced destination go without "del": the command names its events.
+TEST_F(KeyObserverTest, QuietEraseReportsRemovedQuiet) {
+  ASSERT_TRUE(Set("src", "v"));
+  rec_.Take();
+  EXPECT_TRUE(ks_.Erase("src", now_, KeyChange::kRemovedQuiet));
+  EXPECT_FALSE(ks_.Erase("src", now_, KeyChange::kRemovedQuiet));
+  EXPECT_FALSE(ks_.Exists("src", now_));
+  EXPECT_EQ(rec_.Take(), (Events{{"src", KeyChange::kRemovedQuiet}}));
+}
+
 TEST_F(KeyObserverTest, ExpiryReportsExpiredLazilyAndFromTheWheel) {
   ASSERT_TRUE(Set("lazy", "v", SetCond::kAlways, TtlMode::kAt, kT + 10));
   ASSERT_TRUE(Set("wheel", "v", SetCond::kAlways, TtlMode::kAt, kT + 10));
