@@ -20,6 +20,7 @@
 #include "locknode/base/strings.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/families.h"
+#include "locknode/command/keyspace_events.h"
 #include "locknode/command/shard.h"
 #include "locknode/protocol/errors.h"
 #include "locknode/protocol/reply_sink.h"
@@ -91,6 +92,7 @@ void IncrDecr(CommandContext& ctx, std::string_view key, int64_t incr) {
   const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
   (void)ec;  // 24 bytes hold any int64
   StoreKeepTtl(ctx, key, std::string_view(buf, static_cast<size_t>(end - buf)), StringEnc::kAuto);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyString, "incrby", key);  // DECR's too
   ctx.reply.Integer(value);
 }
 
@@ -186,6 +188,7 @@ void CmdIncrByFloat(CommandContext& ctx, ArgList args) {
   const size_t len = FormatLongDouble(value, buf, sizeof(buf));
   const std::string_view text(buf, len);
   StoreKeepTtl(ctx, args[1], text, StringEnc::kEmbstr);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyString, "incrbyfloat", args[1]);
   ctx.reply.Bulk(text);
 }
 

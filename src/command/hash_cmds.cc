@@ -16,6 +16,7 @@
 #include "locknode/base/strings.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/families.h"
+#include "locknode/command/keyspace_events.h"
 #include "locknode/command/shard.h"
 #include "locknode/protocol/errors.h"
 #include "locknode/protocol/reply_sink.h"
@@ -52,6 +53,8 @@ void HashSetGeneric(CommandContext& ctx, ArgList args, std::string_view arity_er
   } else {
     ctx.reply.Integer(created);
   }
+  // Redis's hash writes reply first, then notify (the order a self-subscribed RESP3 client sees).
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hset", args[1]);  // HMSET's too
 }
 
 void CmdHSet(CommandContext& ctx, ArgList args) {
@@ -73,6 +76,7 @@ void CmdHSetNx(CommandContext& ctx, ArgList args) {
   }
   hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
   ctx.reply.Integer(set ? 1 : 0);
+  if (set) NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hset", args[1]);
 }
 
 void CmdHGet(CommandContext& ctx, ArgList args) {
@@ -105,6 +109,9 @@ void CmdHDel(CommandContext& ctx, ArgList args) {
   int64_t deleted = 0;
   if (hash->exists()) {
     for (size_t i = 2; i < args.size(); ++i) deleted += hash->Erase(args[i]);
+    // Redis says "hdel" before the "del" of an emptied key, which the observer reports when
+    // Commit erases it.
+    if (deleted > 0) NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hdel", args[1]);
     hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
   }
   ctx.reply.Integer(deleted);
@@ -179,6 +186,7 @@ void CmdHIncrBy(CommandContext& ctx, ArgList args) {
   hash->Set(args[2], std::string_view(buf, static_cast<size_t>(len)));
   hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
   ctx.reply.Integer(value);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hincrby", args[1]);
 }
 
 // Redis string2ld: strtold over the whole text, no leading space, no overflow, no NaN.
@@ -242,6 +250,7 @@ void CmdHIncrByFloat(CommandContext& ctx, ArgList args) {
   hash->Set(args[2], text);
   hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
   ctx.reply.Bulk(text);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hincrbyfloat", args[1]);
 }
 
 constexpr uint32_t kRead = kReadOnly | kLoading;

@@ -37,7 +37,7 @@ void CmdExists(CommandContext& ctx, ArgList args) {
   int64_t count = 0;
   for (size_t i = 1; i < args.size(); ++i) {
     const bool hit = ctx.shard.keyspace().Exists(args[i], ctx.now);
-    CountLookup(ctx.shard, hit);
+    CountLookup(ctx.shard, args[i], hit);
     if (hit) ++count;  // Redis counts a repeated key each time
   }
   ctx.reply.Integer(count);
@@ -45,15 +45,15 @@ void CmdExists(CommandContext& ctx, ArgList args) {
 
 void CmdType(CommandContext& ctx, ArgList args) {
   const auto entry = ctx.shard.keyspace().Find(args[1], ctx.now);
-  CountLookup(ctx.shard, entry.has_value());
+  CountLookup(ctx.shard, args[1], entry.has_value());
   ctx.reply.Simple(entry ? keyspace::TypeName(entry->kind) : "none");  // status, not bulk
 }
 
-// OBJECT's key lookup (Redis objectCommandLookupOrReply): a read lookup, counted; a missing key
-// is a null reply.
+// OBJECT's key lookup (Redis objectCommandLookupOrReply): a read lookup, counted but with no
+// "keymiss" event (LOOKUP_NONOTIFY); a missing key is a null reply.
 std::optional<keyspace::EntryView> ObjectLookup(CommandContext& ctx, std::string_view key) {
   auto entry = ctx.shard.keyspace().Find(key, ctx.now);
-  CountLookup(ctx.shard, entry.has_value());
+  CountLookupQuiet(ctx.shard, entry.has_value());
   if (!entry) ctx.reply.Null();
   return entry;
 }
@@ -224,10 +224,12 @@ void ExpireGeneric(CommandContext& ctx, ArgList args, bool seconds, bool absolut
   // A deadline already reached deletes the key and still replies 1 (Redis checkAlreadyExpired:
   // PEXPIRE k 0, EXPIRE k -1); SetDeadline does exactly that for deadline <= now.
   ks.SetDeadline(args[1], *deadline, ctx.now);
+  ctx.reply.Integer(1);
   // A past deadline deleted the key: the observer reported "del" (Redis: del, no expire).
+  // Redis replies before it notifies "expire" (a RESP3 client subscribed to its own key sees
+  // the reply first).
   if (*deadline > ctx.now)
     NotifyKeyspaceEvent(ctx.shard.events(), kNotifyGeneric, "expire", args[1]);
-  ctx.reply.Integer(1);
 }
 
 void CmdPExpire(CommandContext& ctx, ArgList args) {
@@ -248,7 +250,7 @@ void CmdExpireAt(CommandContext& ctx, ArgList args) {
 // cannot overflow: EXPIRETIME of a PXAT 9223372036854775807 key is 9223372036854776 in Redis.
 void TtlGeneric(CommandContext& ctx, ArgList args, bool in_ms, bool absolute) {
   const auto entry = ctx.shard.keyspace().Find(args[1], ctx.now);
-  CountLookup(ctx.shard, entry.has_value());
+  CountLookup(ctx.shard, args[1], entry.has_value());
   if (!entry) {
     ctx.reply.Integer(-2);
     return;

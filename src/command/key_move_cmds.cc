@@ -12,6 +12,7 @@
 #include "locknode/base/strings.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/families.h"
+#include "locknode/command/keyspace_events.h"
 #include "locknode/command/shard.h"
 #include "locknode/keyspace/keyspace.h"
 #include "locknode/protocol/errors.h"
@@ -52,6 +53,8 @@ void StoreCopy(keyspace::Keyspace& ks, std::string_view dst, const keyspace::Ent
 // Redis renameGenericCommand: a missing source is "no such key" (RENAMENX too); the same name
 // is a no-op (+OK / :0); RENAMENX onto an existing key is :0; otherwise the value moves with
 // its TTL and any old destination is replaced. Write lookups: no hits or misses counted.
+// Events as Redis: the old destination goes without "del" (dbDelete), the destination is added
+// ("new"), the source goes without "del", then "rename_from" and "rename_to".
 void RenameGeneric(CommandContext& ctx, ArgList args, bool nx) {
   keyspace::Keyspace& ks = ctx.shard.keyspace();
   const auto src = ks.Find(args[1], ctx.now);
@@ -72,8 +75,11 @@ void RenameGeneric(CommandContext& ctx, ArgList args, bool nx) {
     }
     return;
   }
+  ks.Erase(args[2], ctx.now, keyspace::KeyChange::kRemovedQuiet);
   StoreCopy(ks, args[2], *ks.Find(args[1], ctx.now), ctx.now);  // re-found: Exists may expire
-  ks.Erase(args[1], ctx.now);
+  ks.Erase(args[1], ctx.now, keyspace::KeyChange::kRemovedQuiet);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyGeneric, "rename_from", args[1]);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyGeneric, "rename_to", args[2]);
   if (nx) {
     ctx.reply.Integer(1);
   } else {
@@ -121,12 +127,15 @@ void CmdCopy(CommandContext& ctx, ArgList args) {
   }
   keyspace::Keyspace& ks = ctx.shard.keyspace();
   const auto src = ks.Find(args[1], ctx.now);
-  CountLookup(ctx.shard, src.has_value());
+  CountLookup(ctx.shard, args[1], src.has_value());
   if (!src || (!replace && ks.Exists(args[2], ctx.now))) {
     ctx.reply.Integer(0);
     return;
   }
+  // Redis copyCommand: dbDelete of an old destination (no "del"), dbAdd ("new"), "copy_to".
+  ks.Erase(args[2], ctx.now, keyspace::KeyChange::kRemovedQuiet);
   StoreCopy(ks, args[2], *ks.Find(args[1], ctx.now), ctx.now);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyGeneric, "copy_to", args[2]);
   ctx.reply.Integer(1);
 }
 
@@ -136,7 +145,7 @@ void CmdTouch(CommandContext& ctx, ArgList args) {
   int64_t count = 0;
   for (size_t i = 1; i < args.size(); ++i) {
     const bool hit = ctx.shard.keyspace().Exists(args[i], ctx.now);
-    CountLookup(ctx.shard, hit);
+    CountLookup(ctx.shard, args[i], hit);
     if (hit) ++count;
   }
   ctx.reply.Integer(count);

@@ -71,7 +71,7 @@ void KeyspaceEvents::SetFlags(uint32_t flags) {
   // Redis notifyKeyspaceEvent returns early unless K or E is set as well as the class, so
   // only then is there anything to observe.
   observing_ = (flags & (kNotifyKeyspace | kNotifyKeyevent)) != 0 &&
-               (flags & (kNotifyGeneric | kNotifyExpired)) != 0;
+               (flags & (kNotifyGeneric | kNotifyExpired | kNotifyNew)) != 0;
   if (observing_) {
     key_events_.Subscribe(this);
   } else {
@@ -100,8 +100,12 @@ void KeyspaceEvents::OnKeyChanged(std::string_view key, keyspace::KeyChange chan
     case keyspace::KeyChange::kExpired:
       NotifyKeyspaceEvent(*this, kNotifyExpired, "expired", key);
       break;
-    case keyspace::KeyChange::kWritten:   // named by the command ("set", "hset"...)
-    case keyspace::KeyChange::kDeadline:  // "expire" or "persist": the command knows which
+    case keyspace::KeyChange::kCreated:  // Redis dbAdd, before the command's own event
+      NotifyKeyspaceEvent(*this, kNotifyNew, "new", key);
+      break;
+    case keyspace::KeyChange::kWritten:       // named by the command ("set", "hset"...)
+    case keyspace::KeyChange::kDeadline:      // "expire" or "persist": the command knows which
+    case keyspace::KeyChange::kRemovedQuiet:  // the command names its events
       break;
   }
 }

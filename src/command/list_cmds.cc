@@ -12,6 +12,7 @@
 #include "locknode/base/strings.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/families.h"
+#include "locknode/command/keyspace_events.h"
 #include "locknode/command/shard.h"
 #include "locknode/keyspace/list.h"
 #include "locknode/protocol/errors.h"
@@ -70,6 +71,8 @@ void PushGeneric(CommandContext& ctx, ArgList args, bool front, bool xx) {
     ctx.shard.keyspace().ObjectChanged(args[1], *list);
   }
   ctx.reply.Integer(size);
+  // Redis pushGenericCommand replies, then notifies.
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyList, front ? "lpush" : "rpush", args[1]);
 }
 
 void CmdLPush(CommandContext& ctx, ArgList args) { PushGeneric(ctx, args, true, false); }
@@ -118,6 +121,9 @@ void PopGeneric(CommandContext& ctx, ArgList args, bool front) {
       list->EraseRange(list->size() - n, list->size());
     }
   }
+  // Redis listElementsRemoved: after the reply, "lpop"/"rpop", then "del" for an emptied list
+  // (the observer's, when AfterRemoval erases it).
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyList, front ? "lpop" : "rpop", args[1]);
   AfterRemoval(ctx, args[1], *list);
 }
 
@@ -163,6 +169,7 @@ void CmdLTrim(CommandContext& ctx, ArgList args) {
   const RankSpan keep = RankArgsSpan(start, end, list->size());
   if (keep.end < list->size()) list->EraseRange(keep.end, list->size());
   list->EraseRange(0, keep.begin);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyList, "ltrim", args[1]);  // even if none went
   AfterRemoval(ctx, args[1], *list);
   ctx.reply.Ok();
 }
@@ -191,6 +198,7 @@ void CmdLSet(CommandContext& ctx, ArgList args) {
   list.Set(*at, args[3]);
   ctx.shard.keyspace().ObjectChanged(args[1], list);
   ctx.reply.Ok();
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyList, "lset", args[1]);  // after the reply
 }
 
 void CmdLRem(CommandContext& ctx, ArgList args) {
@@ -211,7 +219,10 @@ void CmdLRem(CommandContext& ctx, ArgList args) {
     ++removed;
     if (limit != 0 && static_cast<uint64_t>(removed) == limit) break;
   }
-  if (removed > 0) AfterRemoval(ctx, args[1], *list);
+  if (removed > 0) {
+    NotifyKeyspaceEvent(ctx.shard.events(), kNotifyList, "lrem", args[1]);
+    AfterRemoval(ctx, args[1], *list);
+  }
   ctx.reply.Integer(removed);
 }
 
@@ -226,6 +237,7 @@ void CmdLInsert(CommandContext& ctx, ArgList args) {
     if (list->At(i) != args[3]) continue;
     list->Insert(after ? i + 1 : i, args[4]);
     ctx.shard.keyspace().ObjectChanged(args[1], *list);
+    NotifyKeyspaceEvent(ctx.shard.events(), kNotifyList, "linsert", args[1]);
     return ctx.reply.Integer(static_cast<int64_t>(list->size()));
   }
   ctx.reply.Integer(-1);

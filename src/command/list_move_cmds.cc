@@ -9,6 +9,7 @@
 
 #include "locknode/base/strings.h"
 #include "locknode/command/command_table.h"
+#include "locknode/command/keyspace_events.h"
 #include "locknode/command/shard.h"
 #include "locknode/keyspace/list.h"
 #include "locknode/protocol/errors.h"
@@ -112,7 +113,8 @@ bool ParseEnd(std::string_view arg, bool* left) {
 
 // lmoveGenericCommand: the source decides first (missing: null), then the destination's type;
 // the element moves (source and destination may be the same list), and an emptied source is
-// deleted.
+// deleted. Events as Redis orders them: the destination's "new" and push, the reply, then the
+// source's pop and "del".
 void MoveGeneric(CommandContext& ctx, ArgList args, bool from_left, bool to_left) {
   const auto src_found = LookupTyped(ctx, args[1], ValueKind::kList, false);
   if (src_found.match == Match::kWrongType) return;
@@ -133,13 +135,17 @@ void MoveGeneric(CommandContext& ctx, ArgList args, bool from_left, bool to_left
   } else {
     dst->PushBack(value);
   }
-  if (dst != src) AfterRemoval(ctx, args[1], *src);
+  // Another key's store leaves `src` where it is (the keyspace never moves objects).
   if (created != nullptr) {
     StoreNew(ctx, args[2], std::move(created));
   } else {
     ctx.shard.keyspace().ObjectChanged(args[2], *dst);
   }
+  KeyspaceEvents& events = ctx.shard.events();
+  NotifyKeyspaceEvent(events, kNotifyList, to_left ? "lpush" : "rpush", args[2]);
   ctx.reply.Bulk(value);
+  NotifyKeyspaceEvent(events, kNotifyList, from_left ? "lpop" : "rpop", args[1]);
+  if (dst != src) AfterRemoval(ctx, args[1], *src);
 }
 
 void CmdLMove(CommandContext& ctx, ArgList args) {

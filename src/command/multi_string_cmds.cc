@@ -72,7 +72,7 @@ void CmdMGet(CommandContext& ctx, ArgList args) {
   ctx.reply.Array(args.size() - 1);
   for (size_t i = 1; i < args.size(); ++i) {
     const auto found = ctx.shard.keyspace().FindTyped(args[i], ValueKind::kString, ctx.now);
-    CountLookup(ctx.shard, found.match != keyspace::Match::kMissing);
+    CountLookup(ctx.shard, args[i], found.match != keyspace::Match::kMissing);
     if (found.match == keyspace::Match::kFound) {
       ctx.reply.Bulk(found.entry.value);
     } else {

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "locknode/command/command_table.h"
+#include "locknode/command/keyspace_events.h"
 #include "locknode/command/shard.h"
 #include "locknode/keyspace/keyspace.h"
 #include "locknode/protocol/errors.h"
@@ -13,9 +14,17 @@
 
 namespace locknode::command {
 
-// Redis lookupKeyRead counts a hit or a miss for INFO stats; write lookups do not.
-inline void CountLookup(Shard& shard, bool hit) {
+// Redis lookupKey with LOOKUP_NONOTIFY (OBJECT): a hit or a miss for INFO stats only.
+inline void CountLookupQuiet(Shard& shard, bool hit) {
   ++(hit ? shard.stats().keyspace_hits : shard.stats().keyspace_misses);
+}
+
+// Redis lookupKeyRead counts a hit or a miss for INFO stats, and a miss is the "keymiss"
+// keyspace event (flag m); write lookups do neither. A hit costs what it did; a miss adds one
+// flag test while notifications are off.
+inline void CountLookup(Shard& shard, std::string_view key, bool hit) {
+  CountLookupQuiet(shard, hit);
+  if (!hit) NotifyKeyspaceEvent(shard.events(), kNotifyKeyMiss, "keymiss", key);
 }
 
 // Looks `key` up expecting a `kind` value (Redis lookupKey* + checkType): the one place a handler
@@ -25,7 +34,7 @@ inline void CountLookup(Shard& shard, bool hit) {
 inline keyspace::TypedEntry LookupTyped(CommandContext& ctx, std::string_view key,
                                         keyspace::ValueKind kind, bool read) {
   const keyspace::TypedEntry found = ctx.shard.keyspace().FindTyped(key, kind, ctx.now);
-  if (read) CountLookup(ctx.shard, found.match != keyspace::Match::kMissing);
+  if (read) CountLookup(ctx.shard, key, found.match != keyspace::Match::kMissing);
   if (found.match == keyspace::Match::kWrongType) ctx.reply.Error(protocol::kErrWrongType);
   return found;
 }

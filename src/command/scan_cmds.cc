@@ -112,7 +112,7 @@ bool KeepScanned(CommandContext& ctx, const ScanOptions& options, const StepColl
   keyspace::Keyspace& ks = ctx.shard.keyspace();
   if (options.type) {
     const auto entry = ks.Find(key.name, ctx.now);
-    CountLookup(ctx.shard, entry.has_value());
+    CountLookup(ctx.shard, key.name, entry.has_value());
     const std::string_view type = entry ? keyspace::TypeName(entry->kind) : "none";
     return entry.has_value() && EqualsIgnoreCase(*options.type, type);
   }

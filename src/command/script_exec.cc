@@ -86,7 +86,7 @@ bool NativeRelease(CommandContext& ctx, const script::FastPath& fp, const Comman
   // A key of another kind changes nothing and goes to Lua, whose GET fails with WRONGTYPE.
   if (outcome == keyspace::CasResult::kWrongType) return false;
   ctx.shard.lock_stats().CountRelease(outcome == keyspace::CasResult::kDone, deadline, ctx.now);
-  CountLookup(ctx.shard, outcome != keyspace::CasResult::kMissing);
+  CountLookup(ctx.shard, key, outcome != keyspace::CasResult::kMissing);
   if (fp.kind == script::FastPathKind::kCompareAndDeleteOrMinus1 &&
       outcome == keyspace::CasResult::kMissing) {
     ctx.reply.Integer(-1);  // redsync: "lock already expired"
@@ -126,7 +126,7 @@ bool NativeExtend(CommandContext& ctx, const script::FastPath& fp, const Command
     NotifyKeyspaceEvent(ctx.shard.events(), kNotifyGeneric, "expire", key);
   }
   ++(matched ? ctx.shard.lock_stats().extended : ctx.shard.lock_stats().extend_missed);
-  CountLookup(ctx.shard, found);
+  CountLookup(ctx.shard, key, found);
   ctx.reply.Integer(matched ? 1 : 0);
   return true;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "locknode/command/command_table.h"
+#include "locknode/command/keyspace_events.h"
 #include "locknode/command/shard.h"
 #include "locknode/keyspace/set.h"
 #include "locknode/protocol/reply_sink.h"
@@ -75,15 +76,21 @@ void Generic(CommandContext& ctx, ArgList args, Op op, bool store) {
   std::unique_ptr<Set> result = Compute(sets, op);
   if (!store) return ReplySetMembers(ctx.reply, result->Members());
   // The destination is replaced (its TTL goes, as Redis's setKey) or, if the result is empty,
-  // deleted.
+  // deleted. Redis replies first, then names the event ("sinterstore"... or the erase's "del").
   const auto size = static_cast<int64_t>(result->size());
   if (size > 0) {
     ctx.shard.keyspace().SetObject(args[1], std::move(result), keyspace::SetCond::kAlways,
                                    keyspace::TtlMode::kClear, 0, ctx.now);
+    ctx.reply.Integer(size);
+    constexpr std::string_view kEvents[] = {"sinterstore", "sunionstore", "sdiffstore"};
+    const std::string_view event = op == Op::kInter   ? kEvents[0]
+                                   : op == Op::kUnion ? kEvents[1]
+                                                      : kEvents[2];
+    NotifyKeyspaceEvent(ctx.shard.events(), kNotifySet, event, args[1]);
   } else {
+    ctx.reply.Integer(0);
     ctx.shard.keyspace().Erase(args[1], ctx.now);
   }
-  ctx.reply.Integer(size);
 }
 
 void CmdSInter(CommandContext& ctx, ArgList args) { Generic(ctx, args, Op::kInter, false); }

@@ -11,6 +11,7 @@
 #include "locknode/base/strings.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/families.h"
+#include "locknode/command/keyspace_events.h"
 #include "locknode/command/shard.h"
 #include "locknode/keyspace/set.h"
 #include "locknode/protocol/errors.h"
@@ -47,6 +48,7 @@ void CmdSAdd(CommandContext& ctx, ArgList args) {
   } else if (added > 0) {
     ctx.shard.keyspace().ObjectChanged(args[1], *set);
   }
+  if (added > 0) NotifyKeyspaceEvent(ctx.shard.events(), kNotifySet, "sadd", args[1]);
   ctx.reply.Integer(added);
 }
 
@@ -58,7 +60,10 @@ void CmdSRem(CommandContext& ctx, ArgList args) {
   for (size_t i = 2; set != nullptr && i < args.size() && set->size() > 0; ++i) {
     removed += set->Remove(args[i]) ? 1 : 0;
   }
-  if (removed > 0) AfterRemoval(ctx, args[1], *set);
+  if (removed > 0) {
+    NotifyKeyspaceEvent(ctx.shard.events(), kNotifySet, "srem", args[1]);  // before any "del"
+    AfterRemoval(ctx, args[1], *set);
+  }
   ctx.reply.Integer(removed);
 }
 
@@ -125,6 +130,8 @@ void CmdSPop(CommandContext& ctx, ArgList args) {
     }
   }
   for (const std::string& m : popped) set->Remove(m);
+  // Redis spopCommand / spopWithCountCommand: "spop" before the reply, "del" after it.
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifySet, "spop", args[1]);
   if (has_count) {
     ReplySetMembers(ctx.reply, popped);
   } else {

@@ -49,14 +49,17 @@ void CountLockAttempt(CommandContext& ctx, SetCond cond, TtlMode ttl, bool done)
   ++(done ? locks.acquired : locks.refused);
 }
 
-// Redis setGenericCommand's notifications after a write: "set", then "expire" for a TTL that
-// kept the key (an already-past one deleted it: the observer said "del").
+// Redis setGenericCommand's notifications after a write: "set", then "expire" for a TTL. An
+// already-past deadline removed the key at once here (the keyspace told no one but watchers),
+// while Redis stores it and expires it at its next touch: "expired" follows, as it would there
+// before anyone could see the key.
 void NotifySet(CommandContext& ctx, std::string_view key, TtlMode ttl, Millis deadline) {
   KeyspaceEvents& events = ctx.shard.events();
   if (events.flags() == 0) return;  // the lock path's only cost
-  if (ttl == TtlMode::kAt && deadline <= ctx.now) return;
   NotifyKeyspaceEvent(events, kNotifyString, "set", key);
-  if (ttl == TtlMode::kAt) NotifyKeyspaceEvent(events, kNotifyGeneric, "expire", key);
+  if (ttl != TtlMode::kAt) return;
+  NotifyKeyspaceEvent(events, kNotifyGeneric, "expire", key);
+  if (deadline <= ctx.now) NotifyKeyspaceEvent(events, kNotifyExpired, "expired", key);
 }
 
 // SET with Redis 8.4's IFEQ|IFNE|IFDEQ|IFDNE: the key must hold a string (WRONGTYPE otherwise,

@@ -11,6 +11,7 @@
 #include "locknode/command/arg_cursor.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/families.h"
+#include "locknode/command/keyspace_events.h"
 #include "locknode/command/shard.h"
 #include "locknode/keyspace/value.h"
 #include "locknode/protocol/errors.h"
@@ -57,6 +58,7 @@ void CmdAppend(CommandContext& ctx, ArgList args) {
   if (found.match == Match::kWrongType) return;
   if (found.match == Match::kMissing) {
     ctx.shard.keyspace().Set(args[1], args[2], SetCond::kAlways, TtlMode::kClear, 0, ctx.now);
+    NotifyKeyspaceEvent(ctx.shard.events(), kNotifyString, "append", args[1]);
     ctx.reply.Integer(static_cast<int64_t>(args[2].size()));
     return;
   }
@@ -66,6 +68,7 @@ void CmdAppend(CommandContext& ctx, ArgList args) {
   grown.reserve(total);
   grown.append(found.entry.value).append(args[2]);
   StoreEdited(ctx, args[1], grown);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyString, "append", args[1]);
   ctx.reply.Integer(static_cast<int64_t>(total));
 }
 
@@ -84,7 +87,7 @@ void CmdGetDel(CommandContext& ctx, ArgList args) {
     return;
   }
   ctx.reply.Bulk(found.entry.value);
-  ctx.shard.keyspace().Erase(args[1], ctx.now);
+  ctx.shard.keyspace().Erase(args[1], ctx.now);  // the observer says "del", as Redis does
 }
 
 // Redis getsetCommand: GET (read lookup, WRONGTYPE stops it), then a plain SET that drops the
@@ -98,11 +101,13 @@ void CmdGetSet(CommandContext& ctx, ArgList args) {
     ctx.reply.Null();
   }
   ctx.shard.keyspace().Set(args[1], args[2], SetCond::kAlways, TtlMode::kClear, 0, ctx.now);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyString, "set", args[1]);
 }
 
 // Redis getexCommand: options (syntax errors first), then the read lookup (a missing key is
 // null even with a bad expire), WRONGTYPE, then the expire value, then the reply and the TTL
-// change. EXAT/PXAT in the past delete the key; PERSIST removes a TTL.
+// change. EXAT/PXAT in the past delete the key ("del", from the observer); EX/PX/EXAT/PXAT
+// notify "expire", and PERSIST "persist" when it removed a TTL.
 void CmdGetEx(CommandContext& ctx, ArgList args) {
   GetExParams params;
   ArgCursor cursor(args, 2);
@@ -134,8 +139,11 @@ void CmdGetEx(CommandContext& ctx, ArgList args) {
   keyspace::Keyspace& ks = ctx.shard.keyspace();
   if (params.expire != ExpireKind::kNone) {
     ks.SetDeadline(args[1], deadline, ctx.now);  // a deadline <= now deletes (EXAT in the past)
+    if (deadline > ctx.now)
+      NotifyKeyspaceEvent(ctx.shard.events(), kNotifyGeneric, "expire", args[1]);
   } else if (params.persist && found.entry.deadline != kNoDeadline) {
     ks.SetDeadline(args[1], kNoDeadline, ctx.now);
+    NotifyKeyspaceEvent(ctx.shard.events(), kNotifyGeneric, "persist", args[1]);
   }
 }
 
@@ -166,6 +174,7 @@ void CmdSetRange(CommandContext& ctx, ArgList args) {
   if (edited.size() < end) edited.resize(end, '\0');
   edited.replace(static_cast<size_t>(*offset), value.size(), value);
   StoreEdited(ctx, args[1], edited);
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyString, "setrange", args[1]);
   ctx.reply.Integer(static_cast<int64_t>(edited.size()));
 }
 

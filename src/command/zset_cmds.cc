@@ -16,6 +16,7 @@
 #include "locknode/base/strings.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/families.h"
+#include "locknode/command/keyspace_events.h"
 #include "locknode/command/shard.h"
 #include "locknode/keyspace/zset.h"
 #include "locknode/protocol/errors.h"
@@ -144,10 +145,19 @@ void ZAddGeneric(CommandContext& ctx, ArgList args, bool zincrby) {
   } else if (added + updated > 0) {
     ctx.shard.keyspace().ObjectChanged(key, *zset);
   }
-  if (nan) return ctx.reply.Error("ERR resulting score is not a number (NaN)");
-  if (!f.incr) return ctx.reply.Integer(f.ch ? added + updated : added);
-  if (processed > 0) return ctx.reply.Double(score);
-  ctx.reply.Null();
+  if (nan) {
+    ctx.reply.Error("ERR resulting score is not a number (NaN)");
+  } else if (!f.incr) {
+    ctx.reply.Integer(f.ch ? added + updated : added);
+  } else if (processed > 0) {
+    ctx.reply.Double(score);
+  } else {
+    ctx.reply.Null();
+  }
+  // Redis zaddGenericCommand notifies after its reply, whenever something changed.
+  if (added + updated > 0) {
+    NotifyKeyspaceEvent(ctx.shard.events(), kNotifyZset, f.incr ? "zincr" : "zadd", key);
+  }
 }
 
 void CmdZAdd(CommandContext& ctx, ArgList args) { ZAddGeneric(ctx, args, false); }
@@ -166,7 +176,10 @@ void CmdZRem(CommandContext& ctx, ArgList args) {
   for (size_t i = 2; zset != nullptr && i < args.size() && zset->size() > 0; ++i) {
     deleted += zset->Remove(args[i]) ? 1 : 0;
   }
-  if (deleted > 0) AfterRemoval(ctx, args[1], *zset);
+  if (deleted > 0) {
+    NotifyKeyspaceEvent(ctx.shard.events(), kNotifyZset, "zrem", args[1]);  // before any "del"
+    AfterRemoval(ctx, args[1], *zset);
+  }
   ctx.reply.Integer(deleted);
 }
 
@@ -264,6 +277,8 @@ void PopGeneric(CommandContext& ctx, ArgList args, bool max) {
     ctx.reply.Double(item.score);
   }
   zset->RemoveRanks(from, from + n);
+  // Redis genericZpopCommand: after the reply, "zpopmin"/"zpopmax", then "del" if emptied.
+  NotifyKeyspaceEvent(ctx.shard.events(), kNotifyZset, max ? "zpopmax" : "zpopmin", args[1]);
   AfterRemoval(ctx, args[1], *zset);
 }
 

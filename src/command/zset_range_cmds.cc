@@ -8,6 +8,7 @@
 
 #include "locknode/base/strings.h"
 #include "locknode/command/command_table.h"
+#include "locknode/command/keyspace_events.h"
 #include "locknode/command/shard.h"
 #include "locknode/keyspace/zset.h"
 #include "locknode/protocol/errors.h"
@@ -185,6 +186,11 @@ void RemRangeGeneric(CommandContext& ctx, ArgList args, RangeType type) {
   const size_t deleted = span.end - span.begin;
   if (deleted > 0) {
     zset.RemoveRanks(span.begin, span.end);
+    // Redis zremrangeGenericCommand: the event, then "del" if emptied, then the reply.
+    constexpr std::string_view kEvents[] = {"zremrangebyrank", "zremrangebyscore",
+                                            "zremrangebylex"};
+    const std::string_view event = start ? kEvents[0] : scores ? kEvents[1] : kEvents[2];
+    NotifyKeyspaceEvent(ctx.shard.events(), kNotifyZset, event, args[1]);
     AfterRemoval(ctx, args[1], zset);
   }
   ctx.reply.Integer(static_cast<int64_t>(deleted));

@@ -174,8 +174,13 @@ struct Keyspace::Impl {
     }
     // Redis setGenericCommand: an already-expired PX/PXAT deletes the old value and stores
     // nothing but still replies OK (checkAlreadyExpired uses when <= now, unlike the lazy check).
+    // Redis adds the key (a missing one: "new") and expires it at its next touch.
     if (ttl == TtlMode::kAt && deadline <= now) {
-      if (present) Remove(it, KeyChange::kDeleted);
+      if (present) {
+        Remove(it, KeyChange::kRemovedQuiet);
+      } else {
+        Notify(key, KeyChange::kCreated);
+      }
       return Stored::kDeleted;
     }
     Millis new_deadline = kNoDeadline;
@@ -189,7 +194,7 @@ struct Keyspace::Impl {
     } else {
       Insert(key, value, new_deadline, enc);
     }
-    Notify(key, KeyChange::kWritten);
+    Notify(key, present ? KeyChange::kWritten : KeyChange::kCreated);
     return Stored::kValue;
   }
 
@@ -274,10 +279,11 @@ void Keyspace::ObjectChanged(std::string_view key, Object& object) {
   impl_->Notify(key, KeyChange::kWritten);
 }
 
-bool Keyspace::Erase(std::string_view key, Millis now) {
+bool Keyspace::Erase(std::string_view key, Millis now, KeyChange why) {
+  LOCKNODE_DCHECK(why == KeyChange::kDeleted || why == KeyChange::kRemovedQuiet);
   auto it = impl_->Lookup(key, now);
   if (it == impl_->table.end()) return false;
-  impl_->Remove(it, KeyChange::kDeleted);
+  impl_->Remove(it, why);
   return true;
 }
 

@@ -2,9 +2,8 @@
 // master, commit 66863978b, redisson/src/main/java/org/redisson/...), for the differential replay
 // (tests/compat/diff/redisson_diff_test.cc) and the hash-lock benchmark. `needs` lists the
 // commands a script may call that are not hash/string/key commands (PUBLISH comes from Redisson's
-// getPublishCommand() passed in ARGV; INCRBY/DECRBY/DECR from its counters): a replay that reaches
-// them passes on locknode only once those commands exist. Data, one script per entry, so
-// clang-format leaves the table alone.
+// getPublishCommand() passed in ARGV; INCRBY/DECRBY/DECR from its counters). Data, one script per
+// entry, so clang-format leaves the table alone.
 #pragma once
 
 #include <string_view>

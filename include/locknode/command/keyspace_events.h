@@ -41,8 +41,9 @@ std::string KeyspaceEventsText(uint32_t flags);
 // Keyspace notifications (Redis notify.c): publishes `event` on __keyspace@0__:<key> (K) and
 // `key` on __keyevent@0__:<event> (E) through the pub/sub registry.
 //
-// Two sources: the keyspace's change observer for what only the keyspace sees (a key expired,
-// lazily or by the wheel: "expired"; a key removed by any command or a lock release: "del"),
+// Three sources: the keyspace's change observer for what only the keyspace sees (a key expired,
+// lazily or by the wheel: "expired"; a key removed by any command or a lock release: "del"; a
+// key added: "new"), read lookups that miss ("keymiss": CountLookup in read_lookup.h),
 // and explicit calls from command handlers for events named by the command ("set", "expire",
 // "persist", "hset"... : NotifyKeyspaceEvent below). It subscribes to the Shard's KeyEvents
 // fan-out only while some class is enabled, so with notify-keyspace-events empty (the default)
@@ -57,7 +58,7 @@ class KeyspaceEvents final : public KeyListener {
   KeyspaceEvents& operator=(const KeyspaceEvents&) = delete;
 
   uint32_t flags() const { return flags_; }
-  // Whether it listens to the keyspace's changes now (only while K or E and g or x are on).
+  // Whether it listens to the keyspace's changes now (only while K or E and g, x or n are on).
   bool observing() const { return observing_; }
   // CONFIG SET notify-keyspace-events (and startup): subscribes to the Shard's fan-out of
   // keyspace changes (KeyEvents) or leaves it.

@@ -40,10 +40,16 @@ enum class CasResult : uint8_t { kMissing, kOtherValue, kWrongType, kDone };
 // What happened to a key, as its watchers need it: WATCH (any change dirties), keyspace
 // notifications (the event name) and blocked pops (a write may have made a key ready).
 enum class KeyChange : uint8_t {
-  kWritten,   // a value was stored or an object changed in place
+  kWritten,   // a value was stored over a live key, or an object changed in place
+  kCreated,   // a value was stored where no key was live (Redis dbAdd: the "new" event)
   kDeadline,  // the deadline was set, changed or removed (EXPIRE, PERSIST, the extend script)
-  kDeleted,   // removed by a command (DEL, a release, an already-past deadline)
+  kDeleted,   // removed by a command (DEL, a release, EXPIRE with a past deadline)
   kExpired,   // removed because its deadline passed (lazily or by the wheel)
+  // Removed by a command that names its own events, with no "del" (Redis dbDelete without
+  // notifying): a store with an already-past deadline (SET k v PXAT <past>, which Redis stores
+  // and expires at the next touch: "set", "expire", "expired"), RENAME's source ("rename_from"),
+  // the old destination RENAME and COPY REPLACE overwrite. A watcher sees a change.
+  kRemovedQuiet,
 };
 
 // Told of every change to the keyspace, after it happened (Redis signalModifiedKey /
@@ -110,8 +116,9 @@ class Keyspace {
   // SET with a condition (`value` at most kMaxStringBytes). Replaces a value of any kind.
   // `deadline` is used only with TtlMode::kAt; a deadline that is already past (deadline <= now)
   // stores nothing and deletes any old value, yet still counts as "set" (Redis: SET k v PXAT 1
-  // replies +OK and the key is gone). Returns false iff the condition failed (nothing changed).
-  // `enc`: how OBJECT ENCODING reports the stored string (value.h StringEnc).
+  // replies +OK and the key is gone; the observer hears kRemovedQuiet for a live key, kCreated for
+  // a missing one). Returns false iff the condition failed (nothing changed). `enc`: how OBJECT
+  // ENCODING reports the stored string (value.h StringEnc).
   bool Set(std::string_view key, std::string_view value, SetCond cond, TtlMode ttl, Millis deadline,
            Millis now, StringEnc enc = StringEnc::kAuto);
   // Set's rules for a non-string value (non-null, kind() != kString): the keyspace takes the
@@ -128,8 +135,9 @@ class Keyspace {
   // AllocatedBytes() and tells the observer (kWritten). O(1).
   void ObjectChanged(std::string_view key, Object& object);
 
-  // Deletes a live key; false if there was none.
-  bool Erase(std::string_view key, Millis now);
+  // Deletes a live key; false if there was none. `why` is what the observer hears: kDeleted
+  // (DEL: "del") or kRemovedQuiet (the command names its events).
+  bool Erase(std::string_view key, Millis now, KeyChange why = KeyChange::kDeleted);
 
   // Sets (or with kNoDeadline removes) the deadline of a live key. A deadline <= now
   // deletes the key (Redis PEXPIRE k 0). False if the key is missing.

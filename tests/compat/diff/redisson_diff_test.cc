@@ -4,13 +4,10 @@
 // remaining TTL). Names follow Redisson: a lock "lock" with holders "<uuid>:<threadId>", channel
 // redisson_lock__channel:{lock}, unlock latch redisson_unlock_latch:{lock}:<requestId>, read
 // lock timeouts {rw}:<uuid>:<tid>:rwlock_timeout:<n>.
-//
-// Cases whose path reaches PUBLISH (Redisson's getPublishCommand() in ARGV) or INCRBY/DECRBY/
-// DECR need commands other branches add: they run wherever the subject has them (always with
-// LOCKNODE_DIFF_SUBJECT=redis) and are listed, not run, where it does not.
-#include <iostream>
 #include <string>
 #include <vector>
+
+#include "locknode/base/sha1.h"
 
 #include "support/diff_harness.h"
 #include "support/redisson_scripts.h"
@@ -71,7 +68,6 @@ std::vector<DiffStep> Show(const std::string& key, bool hash) {
 
 struct Replay {
   std::string name;
-  std::vector<std::string> needs;  // commands beyond hashes/strings/keys the path reaches
   std::vector<DiffStep> steps;
   std::vector<std::pair<std::string, bool>> keys;  // keys to show afterwards (name, is hash)
 };
@@ -92,28 +88,22 @@ const std::vector<Replay>& Replays() {
   const std::pair<std::string, bool> rw = {"rw", true};
   static const auto* all = new std::vector<Replay>{
       // RLock
-      {"rlock acquire", {}, {TryLock(1), Cmd({"OBJECT", "ENCODING", "lock"})}, {lock}},
-      {"rlock reentry", {}, {TryLock(1), TryLock(1), TryLock(1)}, {lock}},
-      {"rlock contended", {}, {TryLock(1), TryLock(2), TryLock(2)}, {lock}},
+      {"rlock acquire", {TryLock(1), Cmd({"OBJECT", "ENCODING", "lock"})}, {lock}},
+      {"rlock reentry", {TryLock(1), TryLock(1), TryLock(1)}, {lock}},
+      {"rlock contended", {TryLock(1), TryLock(2), TryLock(2)}, {lock}},
       {"rlock expired then taken",
-       {},
        {TryLock(1, "1"),
         NoTtl(Cmd({"EVAL", "local x = 0 for i = 1, 3000000 do x = x + i end return 0", "0"})),
         TryLock(2)},
        {lock}},
-      {"rlock unlock one level",
-       {},
-       {TryLock(1), TryLock(1), Unlock(1)},
-       {lock, {Latch("r1"), false}}},
-      {"rlock unlock by another thread", {}, {TryLock(1), Unlock(2)}, {lock}},
-      {"rlock unlock not held", {}, {Unlock(1)}, {lock}},
+      {"rlock unlock one level", {TryLock(1), TryLock(1), Unlock(1)}, {lock, {Latch("r1"), false}}},
+      {"rlock unlock by another thread", {TryLock(1), Unlock(2)}, {lock}},
+      {"rlock unlock not held", {Unlock(1)}, {lock}},
       {"rlock unlock latch replay",
-       {},
        {TryLock(1), Cmd({"SET", Latch("r1"), "1", "PX", "13500"}), Unlock(1)},
        {lock}},
-      {"rlock on a string key", {}, {Cmd({"SET", "lock", "x"}), TryLock(1), Unlock(1)}, {}},
+      {"rlock on a string key", {Cmd({"SET", "lock", "x"}), TryLock(1), Unlock(1)}, {}},
       {"rlock renew",
-       {},
        {TryLock(1), Script("rlock_trylock", {"lock2"}, {"30000", Holder(1)}),
         Cmd({"PEXPIRE", "lock", "5000"}),
         Script("rlock_renew", {"lock", "lock2", "lock3"},
@@ -121,78 +111,59 @@ const std::vector<Replay>& Replays() {
         Script("rlock_renew", {"lock"}, {"30000", Holder(2)})},
        {lock, {"lock2", true}}},
       {"rlock force unlock missing",
-       {},
        {Script("rlock_force_unlock", {"lock", kChannel}, {"0", "publish"})},
        {lock}},
-      {"rlock full release",
-       {"publish"},
-       {TryLock(1), Unlock(1), TryLock(2)},
-       {lock, {Latch("r1"), false}}},
+      {"rlock full release", {TryLock(1), Unlock(1), TryLock(2)}, {lock, {Latch("r1"), false}}},
       {"rlock force unlock",
-       {"publish"},
        {TryLock(1), Script("rlock_force_unlock", {"lock", kChannel}, {"0", "publish"})},
        {lock}},
       // RReadWriteLock
-      {"read lock acquire", {}, {ReadLock(1)}, {rw, {RwTimeoutPrefix(1) + ":1", false}}},
+      {"read lock acquire", {ReadLock(1)}, {rw, {RwTimeoutPrefix(1) + ":1", false}}},
       {"read lock two readers and reentry",
-       {},
        {ReadLock(1), ReadLock(2), ReadLock(1)},
        {rw, {RwTimeoutPrefix(1) + ":2", false}, {RwTimeoutPrefix(2) + ":1", false}}},
-      {"write blocked by read", {}, {ReadLock(1), WriteLock(2)}, {rw}},
-      {"write acquire and reentry", {}, {WriteLock(1), WriteLock(1), ReadLock(2)}, {rw}},
-      {"read under own write", {}, {WriteLock(1), ReadLock(1)}, {rw}},
+      {"write blocked by read", {ReadLock(1), WriteLock(2)}, {rw}},
+      {"write acquire and reentry", {WriteLock(1), WriteLock(1), ReadLock(2)}, {rw}},
+      {"read under own write", {WriteLock(1), ReadLock(1)}, {rw}},
       {"write unlock one level",
-       {},
        {WriteLock(1), WriteLock(1), WriteUnlock(1)},
        {rw, {Latch("r1"), false}}},
       {"read unlock with another reader",
-       {},
        {ReadLock(1), ReadLock(2), ReadUnlock(1)},
        {rw, {RwTimeoutPrefix(1) + ":1", false}, {Latch("r1"), false}}},
       {"read renew",
-       {},
        {ReadLock(1), Cmd({"PEXPIRE", "rw", "5000"}),
         Script("rreadlock_renew", {"rw", "{rw}"}, {"30000", "1", Holder(1)}),
         Script("rreadlock_renew", {"rw", "{rw}"}, {"30000", "1", Holder(3)})},
        {rw, {RwTimeoutPrefix(1) + ":1", false}}},
-      {"write unlock full", {"publish"}, {WriteLock(1), WriteUnlock(1)}, {rw}},
-      {"write unlock leaves readers",
-       {"publish"},
-       {WriteLock(1), ReadLock(1), WriteUnlock(1)},
-       {rw}},
-      {"read unlock last", {"publish"}, {ReadLock(1), ReadUnlock(1)}, {rw}},
-      {"read unlock not locked", {"publish"}, {ReadUnlock(1)}, {rw}},
+      {"write unlock full", {WriteLock(1), WriteUnlock(1)}, {rw}},
+      {"write unlock leaves readers", {WriteLock(1), ReadLock(1), WriteUnlock(1)}, {rw}},
+      {"read unlock last", {ReadLock(1), ReadUnlock(1)}, {rw}},
+      {"read unlock not locked", {ReadUnlock(1)}, {rw}},
       // RSemaphore
       {"semaphore acquire without permits",
-       {},
        {Script("rsemaphore_try_acquire", {"sem"}, {"1"})},
        {{"sem", false}}},
       {"semaphore too few permits",
-       {},
        {Cmd({"SET", "sem", "1"}), Script("rsemaphore_try_acquire", {"sem"}, {"2"})},
        {{"sem", false}}},
       {"semaphore acquire",
-       {"decrby"},
        {Cmd({"SET", "sem", "3"}), Script("rsemaphore_try_acquire", {"sem"}, {"2"})},
        {{"sem", false}}},
       {"semaphore set permits twice",
-       {"publish"},
        {Script("rsemaphore_try_set_permits", {"sem", "redisson_sc:{sem}"}, {"5", "publish"}),
         Script("rsemaphore_try_set_permits", {"sem", "redisson_sc:{sem}"}, {"5", "publish"})},
        {{"sem", false}}},
       {"semaphore release",
-       {"incrby", "publish"},
        {Script("rsemaphore_release", {"sem", "redisson_sc:{sem}"}, {"2", "publish"})},
        {{"sem", false}}},
       // RCountDownLatch
       {"latch set when set",
-       {},
        {Cmd({"SET", "latch", "3"}),
         Script("rlatch_try_set_count", {"latch", "redisson_countdownlatch__channel__{latch}"},
                {"1", "2", "publish"})},
        {{"latch", false}}},
       {"latch set and count down",
-       {"publish", "decr"},
        {Script("rlatch_try_set_count", {"latch", "redisson_countdownlatch__channel__{latch}"},
                {"1", "2", "publish"}),
         Script("rlatch_count_down", {"latch", "redisson_countdownlatch__channel__{latch}"},
@@ -206,32 +177,50 @@ const std::vector<Replay>& Replays() {
 
 class RedissonDiffTest : public DiffTest {};
 
-TEST_F(RedissonDiffTest, ScriptsNeedingOnlyHashesStringsAndKeys) {
+// Every replay, the paths that reach PUBLISH (Redisson's getPublishCommand() in ARGV) and the
+// counters (INCRBY/DECRBY/DECR) included.
+TEST_F(RedissonDiffTest, Scripts) {
   std::vector<DiffCase> cases;
-  for (const Replay& r : Replays()) {
-    if (r.needs.empty()) cases.push_back(ToCase(r));
-  }
-  ASSERT_GE(cases.size(), 20u);
+  for (const Replay& r : Replays()) cases.push_back(ToCase(r));
+  ASSERT_GE(cases.size(), 32u);
   RunTable("redisson", cases);
 }
 
-// The paths that reach PUBLISH or the counters, wherever the subject serves those commands.
-TEST_F(RedissonDiffTest, ScriptsNeedingPublishOrCounters) {
-  std::vector<DiffCase> cases;
-  for (const Replay& r : Replays()) {
-    if (r.needs.empty()) continue;
-    std::string missing;
-    for (const std::string& cmd : r.needs) {
-      if (!SubjectHas(cmd)) missing += " " + cmd;
-    }
-    if (missing.empty()) {
-      cases.push_back(ToCase(r));
-    } else {
-      std::cout << "[diff] redisson: NOT RUN (subject lacks" << missing << "): " << r.name << "\n";
-    }
-  }
-  if (cases.empty()) GTEST_SKIP() << "the subject serves none of PUBLISH/INCRBY/DECRBY/DECR yet";
-  RunTable("redisson-publish-counters", cases);
+// Redisson's connect-time sequence (../shared/LIBRARIES.md section 2, single server, defaults):
+// every connection sends PING (after HELLO 3 when configured for RESP3); once after connecting
+// it sends the two-key EVAL cluster probe and looks only for an error starting with CROSSSLOT;
+// scripts go by EVALSHA, and on NOSCRIPT by SCRIPT LOAD and EVALSHA again; it PINGs its pub/sub
+// connections too (RESP2's subscribed form ["pong", ""]).
+std::vector<DiffCase> ConnectCases(const DiffStep& proto) {
+  const std::string body(FindRedissonScript("rlock_trylock")->body);
+  const std::string sha = Sha1Hex(body);
+  const std::vector<std::string> shape = {"1", "lock", "30000", Holder(1)};
+  std::vector<std::string> evalsha = {"EVALSHA", sha};
+  evalsha.insert(evalsha.end(), shape.begin(), shape.end());
+  return {
+      {"connect ping", {proto, Cmd({"PING"})}},
+      {"cluster probe",
+       {proto, Cmd({"EVAL", "redis.call('get', KEYS[1]) redis.call('get', KEYS[2])", "2", "test1",
+                    "test2"})}},
+      {"evalsha, noscript, script load, evalsha",
+       {proto, Cmd({"SCRIPT", "FLUSH"}), Cmd(evalsha), Cmd({"SCRIPT", "LOAD", body}), Cmd(evalsha),
+        Cmd(evalsha), ApproxPttl({"EVALSHA", sha, "1", "lock", "30000", Holder(2)}),
+        Cmd({"SCRIPT", "EXISTS", sha}), Cmd({"HGETALL", "lock"}), Cmd({"FLUSHALL"})}},
+      {"ping on a subscribed connection",
+       {proto, Cmd({"SUBSCRIBE", kChannel}), Cmd({"PING"}), Cmd({"PING", "x"}),
+        Cmd({"UNSUBSCRIBE", kChannel}), Cmd({"PING"})}},
+      {"ping on a pattern-subscribed connection",
+       {proto, Cmd({"PSUBSCRIBE", "redisson_lock__channel*"}), Cmd({"PING"}), Cmd({"PUNSUBSCRIBE"}),
+        Cmd({"PING"})}},
+  };
+}
+
+TEST_F(RedissonDiffTest, ConnectSequenceResp2) {
+  RunTable("redisson connect resp2", ConnectCases(Cmd({"PING"})));
+}
+
+TEST_F(RedissonDiffTest, ConnectSequenceResp3) {
+  RunTable("redisson connect resp3", ConnectCases(Hello({"HELLO", "3"})));
 }
 
 }  // namespace

@@ -50,9 +50,10 @@ class KeyObserverTest : public ::testing::Test {
   Recorder rec_;
 };
 
-TEST_F(KeyObserverTest, StoresReportWrittenAndFailedConditionsReportNothing) {
+// A store where no key was live is kCreated (Redis's "new"), over a live key kWritten.
+TEST_F(KeyObserverTest, StoresReportCreatedOrWrittenAndFailedConditionsReportNothing) {
   ASSERT_TRUE(Set("k", "token-1", SetCond::kIfAbsent, TtlMode::kAt, kT + 100));
-  EXPECT_EQ(rec_.Take(), (Events{{"k", KeyChange::kWritten}}));
+  EXPECT_EQ(rec_.Take(), (Events{{"k", KeyChange::kCreated}}));
   ASSERT_FALSE(Set("k", "token-2", SetCond::kIfAbsent, TtlMode::kAt, kT + 100));
   ASSERT_FALSE(Set("absent", "v", SetCond::kIfPresent));
   EXPECT_TRUE(rec_.Take().empty());
@@ -86,12 +87,25 @@ TEST_F(KeyObserverTest, DeletesAndDeadlinesReportWhatTheyDid) {
   EXPECT_TRUE(ks_.SetDeadline("c", kNoDeadline, now_));                // PERSIST
   EXPECT_TRUE(ks_.SetDeadline("d", kT, now_));                         // a past deadline deletes
   ASSERT_TRUE(Set("c", "v", SetCond::kAlways, TtlMode::kAt, kT - 1));  // SET ... PXAT past
+  ASSERT_TRUE(Set("e", "v", SetCond::kAlways, TtlMode::kAt, kT - 1));  // the same, no key
   EXPECT_EQ(rec_.Take(), (Events{{"a", KeyChange::kDeleted},
                                  {"b", KeyChange::kDeleted},
                                  {"c", KeyChange::kDeadline},
                                  {"c", KeyChange::kDeadline},
                                  {"d", KeyChange::kDeleted},
-                                 {"c", KeyChange::kDeleted}}));
+                                 {"c", KeyChange::kRemovedQuiet},
+                                 {"e", KeyChange::kCreated}}));
+  EXPECT_FALSE(ks_.Exists("e", now_));
+}
+
+// RENAME's source and a replaced destination go without "del": the command names its events.
+TEST_F(KeyObserverTest, QuietEraseReportsRemovedQuiet) {
+  ASSERT_TRUE(Set("src", "v"));
+  rec_.Take();
+  EXPECT_TRUE(ks_.Erase("src", now_, KeyChange::kRemovedQuiet));
+  EXPECT_FALSE(ks_.Erase("src", now_, KeyChange::kRemovedQuiet));
+  EXPECT_FALSE(ks_.Exists("src", now_));
+  EXPECT_EQ(rec_.Take(), (Events{{"src", KeyChange::kRemovedQuiet}}));
 }
 
 TEST_F(KeyObserverTest, ExpiryReportsExpiredLazilyAndFromTheWheel) {
@@ -111,7 +125,7 @@ TEST_F(KeyObserverTest, ObjectsReportStoreInPlaceChangeAndFlush) {
   const TypedEntry typed = ks_.FindTyped("h", ValueKind::kHash, now_);
   ASSERT_EQ(typed.match, Match::kFound);
   ks_.ObjectChanged("h", *typed.entry.object);
-  EXPECT_EQ(rec_.Take(), (Events{{"h", KeyChange::kWritten}, {"h", KeyChange::kWritten}}));
+  EXPECT_EQ(rec_.Take(), (Events{{"h", KeyChange::kCreated}, {"h", KeyChange::kWritten}}));
   ks_.Clear();
   EXPECT_EQ(rec_.flushes, 1);
   EXPECT_TRUE(rec_.Take().empty());
