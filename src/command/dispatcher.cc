@@ -233,6 +233,13 @@ void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::Repl
   // Rejected commands do not add to total_commands_processed; commands called from scripts do.
   ++shard.stats().commands_processed;
   CommandContext ctx{shard, client, reply, caller.now, caller.wall_us};
+  if (!shard.monitors().empty()) [[unlikely]] {
+    const bool before = FeedsBefore(*cmd);
+    if (before) FeedMonitors(shard, *cmd, args, caller);
+    cmd->handler(ctx, args);
+    if (!before) FeedMonitors(shard, *cmd, args, caller);
+    return;
+  }
   cmd->handler(ctx, args);
 }
 
