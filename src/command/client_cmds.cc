@@ -75,9 +75,11 @@ void CmdClientInfo(CommandContext& ctx, ArgList /*args*/) {
   ctx.reply.Verbatim(line);
 }
 
-// Which clients CLIENT LIST shows. Every locknode client is a "normal" one.
+// Which clients CLIENT LIST shows. A client with subscriptions is a "pubsub" one (Redis
+// getClientType), every other a "normal" one; there are no masters or replicas.
 struct ListFilter {
-  bool none = false;  // TYPE master/replica/pubsub: nothing matches
+  bool none = false;           // TYPE master/replica: nothing matches
+  std::optional<bool> pubsub;  // TYPE normal (false) or pubsub (true)
   std::vector<uint64_t> ids;
 };
 
@@ -85,9 +87,12 @@ bool ParseListFilter(CommandContext& ctx, ArgList args, ListFilter* filter) {
   if (args.size() == 2) return true;
   if (args.size() == 4 && EqualsIgnoreCase(args[2], "TYPE")) {
     const std::string_view t = args[3];
-    if (EqualsIgnoreCase(t, "normal")) return true;
+    if (EqualsIgnoreCase(t, "normal") || EqualsIgnoreCase(t, "pubsub")) {
+      filter->pubsub = EqualsIgnoreCase(t, "pubsub");
+      return true;
+    }
     if (EqualsIgnoreCase(t, "master") || EqualsIgnoreCase(t, "replica") ||
-        EqualsIgnoreCase(t, "slave") || EqualsIgnoreCase(t, "pubsub")) {
+        EqualsIgnoreCase(t, "slave")) {
       filter->none = true;
       return true;
     }
@@ -115,6 +120,7 @@ void CmdClientList(CommandContext& ctx, ArgList args) {
   std::string out;
   auto add = [&](const ClientState& c) {
     if (filter.none) return;
+    if (filter.pubsub && *filter.pubsub != (c.subscriptions() != 0)) return;
     if (!filter.ids.empty() &&
         std::find(filter.ids.begin(), filter.ids.end(), c.id) == filter.ids.end()) {
       return;

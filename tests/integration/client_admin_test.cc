@@ -81,7 +81,14 @@ TEST_F(ClientAdminTest, KillFilters) {
   auto b = Connect();
   auto c = Connect();
   auto sub = Connect();
+  const std::string sub_addr = Field(*sub, "addr");
   ASSERT_EQ(sub->Call({"SUBSCRIBE", "ch"}), "*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
+  // CLIENT LIST sorts clients the same way: the subscriber is the one pubsub client.
+  const std::string pubsub = a->Call({"CLIENT", "LIST", "TYPE", "pubsub"});
+  EXPECT_NE(pubsub.find("addr=" + sub_addr + " "), std::string::npos) << pubsub;
+  EXPECT_EQ(pubsub.find("id="), pubsub.rfind("id=")) << pubsub;  // only one line
+  EXPECT_EQ(a->Call({"CLIENT", "LIST", "TYPE", "normal"}).find("addr=" + sub_addr + " "),
+            std::string::npos);
   // TYPE pubsub: only the subscriber; its subscription goes with it.
   EXPECT_EQ(a->Call({"CLIENT", "KILL", "TYPE", "pubsub"}), ":1\r\n");
   EXPECT_TRUE(sub->WaitForClose());

@@ -97,6 +97,15 @@ TEST_F(DiffTest, Monitor) {
             Cmd({"EVAL", "redis.call('set', KEYS[1], ARGV[1]); return redis.call('get', KEYS[1])",
                  "1", "k", "v"}),
             MonitorLines(1, 3), On(1, Cmd({"RESET"}))}},
+          // The Redlock release script runs natively when nobody monitors (lua-fast-path); a
+          // monitor must still see the script's own commands.
+          {"lock release script shows its commands",
+           {On(1, Cmd({"MONITOR"})), Cmd({"SET", "lock", "tok", "PX", "30000"}),
+            Cmd({"EVAL",
+                 "if redis.call(\"get\",KEYS[1]) == ARGV[1] then return "
+                 "redis.call(\"del\",KEYS[1]) else return 0 end",
+                 "1", "lock", "tok"}),
+            MonitorLines(1, 4), On(1, Cmd({"RESET"}))}},
           {"transaction order",
            {On(1, Cmd({"MONITOR"})), Cmd({"MULTI"}), Cmd({"SET", "k", "1"}), Cmd({"INCR", "k"}),
             Cmd({"EXEC"}), MonitorLines(1, 4), On(1, Cmd({"RESET"}))}},
