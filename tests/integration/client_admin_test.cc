@@ -180,6 +180,20 @@ TEST_F(ClientAdminTest, PauseAllHoldsEveryCommandUntilTheEnd) {
   EXPECT_GE(Clock::now() - start, milliseconds(300));
 }
 
+class PauseIdleTimeoutTest : public ClientAdminTest {
+ protected:
+  PauseIdleTimeoutTest() { extra_args_ = {"--timeout", "1"}; }
+};
+
+// The idle timeout does not close a client whose command the pause holds.
+TEST_F(PauseIdleTimeoutTest, HeldClientIsNotIdle) {
+  auto a = Connect();
+  auto b = Connect();
+  ASSERT_EQ(a->Call({"CLIENT", "PAUSE", "2600", "WRITE"}), "+OK\r\n");
+  ASSERT_TRUE(b->Send(EncodeCommand({"SET", "k", "v"})));
+  EXPECT_EQ(b->Read(milliseconds(5000)).bytes, "+OK\r\n");
+}
+
 TEST_F(ClientAdminTest, NoTouchFlag) {
   auto a = Connect();
   EXPECT_EQ(Field(*a, "flags"), "N");
