@@ -147,7 +147,9 @@ void CmdClientKill(CommandContext& ctx, ArgList args) {
     consider(ctx.client);  // unit tests: the caller is the only client
   }
   // Collected first: closing a client changes the registry being walked.
-  for (uint64_t id : victims) control->KillClient(id);
+  if (control != nullptr) {
+    for (uint64_t id : victims) control->KillClient(id);
+  }
   const size_t killed = victims.size() + (kill_self ? 1 : 0);
   if (old_form) {
     if (killed == 0) {
