@@ -1,6 +1,7 @@
 // CLIENT and its subcommands (split from conn_cmds.cc for size). SETNAME/GETNAME/ID/INFO/LIST
 // follow Redis 7.0.15; SETINFO follows Redis 7.2 (COMPAT §0 finding 3: go-redis 9.5.0 fails the
-// connection if it errors). MAINT_NOTIFICATIONS, CAPA and NO-TOUCH are not rows, so they get
+// connection if it errors). KILL, PAUSE, UNPAUSE and NO-TOUCH: client_admin_cmds.cc.
+// MAINT_NOTIFICATIONS and CAPA are not rows, so they get
 // Redis 7.0's own answer, "unknown subcommand", which every client that sends them ignores.
 
 #include <algorithm>
@@ -74,9 +75,11 @@ void CmdClientInfo(CommandContext& ctx, ArgList /*args*/) {
   ctx.reply.Verbatim(line);
 }
 
-// Which clients CLIENT LIST shows. Every locknode client is a "normal" one.
+// Which clients CLIENT LIST shows. A client with subscriptions is a "pubsub" one (Redis
+// getClientType), every other a "normal" one; there are no masters or replicas.
 struct ListFilter {
-  bool none = false;  // TYPE master/replica/pubsub: nothing matches
+  bool none = false;           // TYPE master/replica: nothing matches
+  std::optional<bool> pubsub;  // TYPE normal (false) or pubsub (true)
   std::vector<uint64_t> ids;
 };
 
@@ -84,9 +87,12 @@ bool ParseListFilter(CommandContext& ctx, ArgList args, ListFilter* filter) {
   if (args.size() == 2) return true;
   if (args.size() == 4 && EqualsIgnoreCase(args[2], "TYPE")) {
     const std::string_view t = args[3];
-    if (EqualsIgnoreCase(t, "normal")) return true;
+    if (EqualsIgnoreCase(t, "normal") || EqualsIgnoreCase(t, "pubsub")) {
+      filter->pubsub = EqualsIgnoreCase(t, "pubsub");
+      return true;
+    }
     if (EqualsIgnoreCase(t, "master") || EqualsIgnoreCase(t, "replica") ||
-        EqualsIgnoreCase(t, "slave") || EqualsIgnoreCase(t, "pubsub")) {
+        EqualsIgnoreCase(t, "slave")) {
       filter->none = true;
       return true;
     }
@@ -114,6 +120,7 @@ void CmdClientList(CommandContext& ctx, ArgList args) {
   std::string out;
   auto add = [&](const ClientState& c) {
     if (filter.none) return;
+    if (filter.pubsub && *filter.pubsub != (c.subscriptions() != 0)) return;
     if (!filter.ids.empty() &&
         std::find(filter.ids.begin(), filter.ids.end(), c.id) == filter.ids.end()) {
       return;
@@ -242,6 +249,52 @@ constexpr CommandSpec kClientSubcommands[] = {
      "Set client eviction mode for the current connection",
      "ON|OFF",
      "connection"},
+    {"kill",
+     -3,
+     kAdmin | kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientKill,
+     {},
+     "Kill open connections",
+     "ip:port|[ID client-id] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] "
+     "[ADDR ip:port] [LADDR ip:port] [SKIPME YES|NO] [MAXAGE maxage]",
+     "connection"},
+    {"pause",
+     -3,
+     kAdmin | kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientPause,
+     {},
+     "Stop processing commands from clients for some time",
+     "timeout [WRITE|ALL]",
+     "connection"},
+    {"unpause",
+     2,
+     kAdmin | kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientUnpause,
+     {},
+     "Resume processing of clients that were paused",
+     "",
+     "connection"},
+    {"no-touch",
+     3,
+     kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientNoTouch,
+     {},
+     "Controls whether commands sent by the client will alter the LRU/LFU of the keys they "
+     "access.",
+     "ON|OFF",
+     "connection"},
     {"help",
      2,
      kLoading,
@@ -273,8 +326,32 @@ void CmdClientHelp(CommandContext& ctx, ArgList /*args*/) {
       "    Set client meta attr. Options are:",
       "    * LIB-NAME: the client lib name.",
       "    * LIB-VER: the client lib version.",
+      "KILL <ip:port>",
+      "    Kill connection made from <ip:port>.",
+      "KILL <option> <value> [<option> <value> [...]]",
+      "    Kill connections. Options are:",
+      "    * ADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made from the specified address",
+      "    * LADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made to specified local address",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Kill connections by type.",
+      "    * USER <username>",
+      "      Kill connections authenticated by <username>.",
+      "    * SKIPME (YES|NO)",
+      "      Skip killing current connection (default: yes).",
+      "    * ID <client-id>",
+      "      Kill connections by client id.",
+      "    * MAXAGE <maxage>",
+      "      Kill connections older than the specified age.",
       "NO-EVICT (ON|OFF)",
       "    Protect current client connection from eviction.",
+      "NO-TOUCH (ON|OFF)",
+      "    Will not touch LRU/LFU stats when this mode is on.",
+      "PAUSE <timeout> [WRITE|ALL]",
+      "    Suspend all, or just write, clients for <timeout> milliseconds.",
+      "UNPAUSE",
+      "    Stop the current client pause, resuming traffic.",
   };
   ReplyHelp(ctx, "CLIENT", kLines);
 }

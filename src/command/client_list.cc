@@ -26,7 +26,13 @@ void AppendClientInfo(const ClientState& client, Millis now, std::string* out) {
   Field(out, "name", client.name);
   Field(out, "age", (now - client.created_ms) / 1000);
   Field(out, "idle", (now - client.last_interaction_ms) / 1000);
-  Field(out, "flags", "N");
+  // Redis 7.2 catClientInfoString order, for the flags locknode has: O (monitor) first, T last.
+  char flags[4];
+  size_t n = 0;
+  if (client.monitor) flags[n++] = 'O';
+  if (client.no_touch) flags[n++] = 'T';
+  if (n == 0) flags[n++] = 'N';
+  Field(out, "flags", std::string_view(flags, n));
   Field(out, "db", 0);
   Field(out, "sub", 0);
   Field(out, "psub", 0);

@@ -95,6 +95,7 @@ CommandTable BuildCommandTable() {
   RegisterCasCommands(table);
   RegisterPubSubCommands(table);
   RegisterTransactionCommands(table);
+  RegisterMonitorCommands(table);
   return table;
 }
 

@@ -190,6 +190,7 @@ void CmdReset(CommandContext& ctx, ArgList /*args*/) {
   ctx.client.SetAuthenticated(ctx.shard.config().requirepass.empty());
   ctx.shard.pubsub().RemoveClient(ctx.client);  // silently, out of subscribed mode
   ctx.shard.transactions().End(ctx.client);     // discardTransaction: queue and watches go
+  ctx.shard.monitors().Remove(ctx.client);      // out of MONITOR mode
   ctx.reply.Simple("RESET");
 }
 

@@ -256,7 +256,14 @@ void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::Repl
   // Redis call(): the handler's duration, read on the monotonic clock around it. A client
   // command's start is the read its time snapshot came from, so this adds one clock read.
   const int64_t start_ns = caller.start_ns != 0 ? caller.start_ns : clock.NowNs();
-  cmd->handler(ctx, args);
+  if (!shard.monitors().empty()) [[unlikely]] {
+    const bool before = FeedsBefore(*cmd);
+    if (before) FeedMonitors(shard, *cmd, args, caller);
+    cmd->handler(ctx, args);
+    if (!before) FeedMonitors(shard, *cmd, args, caller);
+  } else {
+    cmd->handler(ctx, args);
+  }
   const auto elapsed_ns = static_cast<uint64_t>(clock.NowNs() - start_ns);
   CommandCounters& counters = shard.command_stats().For(found);
   ++counters.calls;

@@ -42,6 +42,12 @@ struct Caller {
 // written to `reply`. Counts the command in stats unless it was refused.
 void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::ReplySink& reply);
 
+// MONITOR's feed (monitor_cmds.cc), called only while someone monitors: one command as Redis's
+// call() shows it. FeedsBefore: the command is fed before it runs (EVAL: so the script's own
+// commands follow it), else after.
+void FeedMonitors(Shard& shard, const CommandSpec& cmd, ArgList args, const Caller& caller);
+bool FeedsBefore(const CommandSpec& cmd);
+
 // Script side of the funnel (script_exec.cc): saves the keys `cmd` may write into `undo`; false
 // for a write that names no keys (FLUSHALL) and so could not be undone.
 bool SaveKeysForUndo(UndoLog& undo, Shard& shard, const CommandSpec& cmd, ArgList args, Millis now);

@@ -137,8 +137,10 @@ bool TryFastPath(CommandContext& ctx, const script::ScriptEntry& entry,
                  std::span<const std::string_view> keys, std::span<const std::string_view> argv,
                  bool read_only) {
   const script::FastPath& fp = entry.fast_path;
+  // While someone monitors, the script runs in Lua so that its commands are shown ([0 lua]).
   if (!ctx.shard.config().lua_fast_path || fp.kind == script::FastPathKind::kNone || read_only ||
-      entry.flags.no_writes || keys.size() != 1 || argv.size() < fp.min_argv) {
+      !ctx.shard.monitors().empty() || entry.flags.no_writes || keys.size() != 1 ||
+      argv.size() < fp.min_argv) {
     return false;
   }
   const CommandSpec& write = ctx.shard.fast_path_write(fp.write);

@@ -21,7 +21,8 @@ Server::Server(asio::io_context& io, const Config& config, const Clock& clock)
       poller_(io, config.io_uring),
       idle_timer_(io),
       output_limits_(OutputLimits::FromConfig(config)),
-      pubsub_output_limits_(OutputLimits::PubSubFromConfig(config)) {
+      pubsub_output_limits_(OutputLimits::PubSubFromConfig(config)),
+      pause_(io, clock) {
   limits_.max_bulk_len = config.proto_max_bulk_len;
   limits_.max_multibulk_len = config.proto_max_multibulk_len;
   limits_.max_inline_len = static_cast<size_t>(config.proto_inline_max_size);
@@ -36,7 +37,7 @@ void Server::Start(command::Dispatcher& dispatcher) {
   expiry_.emplace(io_, dispatcher.keyspace(), clock_);
   session_context_.emplace(SessionContext{io_, config_, clock_, dispatcher, *expiry_, poller_,
                                           limits_, unauth_limits_, output_limits_,
-                                          pubsub_output_limits_, session_logs_, *this});
+                                          pubsub_output_limits_, session_logs_, *this, pause_});
   poller_.Start();
   if (poller_.io_uring_active()) {
     spdlog::info("client I/O: epoll, recv/send batched through io_uring");
@@ -75,6 +76,14 @@ void Server::RequestShutdown() {
   // SHUTDOWN runs inside a session's batch; tearing sessions down under it would pull the
   // ground from beneath the caller, so the work happens on the next turn of the loop.
   asio::post(io_, [this] { Shutdown(); });
+}
+
+void Server::KillClient(uint64_t id) {
+  const auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  // Keeps the session alive until Close() has returned (it unregisters itself).
+  const std::shared_ptr<Session> session = it->second;
+  session->Close("killed (CLIENT KILL)");
 }
 
 void Server::ForEachClient(const std::function<void(const command::ClientState&)>& fn) const {

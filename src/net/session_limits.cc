@@ -46,7 +46,9 @@ size_t Session::MemoryUsage() const {
 
 std::optional<ClientLimit> Session::SweepCheck(Millis now) {
   const Config& config = ctx_.config;
-  if (config.timeout > 0 && now - client_.last_interaction_ms > config.timeout * 1000) {
+  // A client held by CLIENT PAUSE is waiting for us, not idle (Redis skips blocked clients).
+  if (config.timeout > 0 && held_bytes_ == 0 &&
+      now - client_.last_interaction_ms > config.timeout * 1000) {
     return ClientLimit::kIdle;
   }
   if (request_deadline_.Expired(now, config.client_request_timeout_ms)) {

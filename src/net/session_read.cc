@@ -20,12 +20,24 @@ namespace {
 constexpr size_t kMinRead = 4096;
 }  // namespace
 
-void Session::StartRead() {
-  if (reading_ || paused_ || closing_ || closed_) return;
-  const size_t limit = static_cast<size_t>(ctx_.config.client_query_buffer_limit);
+size_t Session::ReadWant() const {
   // A big bulk announces its size: make room for all of it so it arrives in few reads.
-  const size_t want = std::max(parser_.size_hint(), kMinRead);
-  if (!rbuf_.Reserve(want, std::max(limit, kInitialReadBuffer))) {
+  return std::max(parser_.size_hint(), kMinRead);
+}
+
+void Session::StartRead() {
+  // A session holding a paused request reads nothing more until it ran: a read may move the
+  // buffer under argv_.
+  if (reading_ || paused_ || held_bytes_ != 0 || closing_ || closed_) return;
+  if (!transport_.is_tls() && rbuf_.Release()) {
+    // Nothing of a request is buffered: wait without a buffer (AcquireReadSpace takes one).
+    reading_ = true;
+    transport_.AsyncReadLazy(
+        this, [self = shared_from_this()](const error_code& ec, size_t n) { self->OnRead(ec, n); });
+    return;
+  }
+  const size_t limit = static_cast<size_t>(ctx_.config.client_query_buffer_limit);
+  if (!rbuf_.Reserve(ReadWant(), std::max(limit, kInitialReadBuffer))) {
     CloseForLimit(ClientLimit::kQueryBuffer);  // counted and logged like FinishBatch's check
     return;
   }
@@ -34,6 +46,15 @@ void Session::StartRead() {
   transport_.AsyncReadSome(
       asio::buffer(space.data(), space.size()),
       [self = shared_from_this()](const error_code& ec, size_t n) { self->OnRead(ec, n); });
+}
+
+asio::mutable_buffer Session::AcquireReadSpace() {
+  // The buffer is empty (StartRead released it), so this cannot fail on the query limit,
+  // which is never below kInitialReadBuffer.
+  const size_t limit = static_cast<size_t>(ctx_.config.client_query_buffer_limit);
+  rbuf_.Reserve(ReadWant(), std::max(limit, kInitialReadBuffer));
+  const std::span<char> space = rbuf_.free_space();
+  return asio::buffer(space.data(), space.size());
 }
 
 void Session::OnRead(const error_code& ec, size_t n) {
@@ -60,26 +81,38 @@ void Session::ProcessBatch() {
 }
 
 void Session::RunRequests() {
-  while (!closing_ && !OverHighWater() && client_.mode() != command::SessionMode::kBlocked) {
-    const std::span<char> data = rbuf_.unparsed();
-    size_t consumed = 0;
-    const Status status = parser_.Parse(data, &consumed);
-    if (status == Status::kNeedMore) {
-      rbuf_.Consume(consumed);  // empty lines and *0 that Redis skips
-      // What is left is the start of a request: its deadline runs from the read that brought it.
-      if (rbuf_.unparsed_size() == 0) {
-        request_deadline_.Clear();
-      } else {
-        request_deadline_.MarkPartial(client_.last_interaction_ms);
+  while (!closing_ && !pause_parked_ && !OverHighWater() &&
+         client_.mode() != command::SessionMode::kBlocked) {
+    size_t consumed = held_bytes_;  // a request CLIENT PAUSE held: argv_ has it already
+    if (consumed == 0) {
+      const std::span<char> data = rbuf_.unparsed();
+      const Status status = parser_.Parse(data, &consumed);
+      if (status != Status::kComplete) {
+        if (status == Status::kError) {
+          OnProtocolError();
+        } else {
+          rbuf_.Consume(consumed);  // empty lines and *0 that Redis skips
+          // What is left is the start of a request: its deadline runs from the read that
+          // brought it.
+          if (rbuf_.unparsed_size() == 0) {
+            request_deadline_.Clear();
+          } else {
+            request_deadline_.MarkPartial(client_.last_interaction_ms);
+          }
+        }
+        break;
       }
-      break;
-    }
-    if (status == Status::kError) {
-      OnProtocolError();
-      break;
+      if (parser_.args().empty()) {
+        rbuf_.Consume(consumed);
+        continue;
+      }
+      BuildArgv(data);
     }
     request_deadline_.Clear();
-    Dispatch(data);
+    held_bytes_ = consumed;
+    if (ctx_.pause.active() && HeldByPause()) break;  // one load when nobody paused
+    held_bytes_ = 0;
+    Dispatch();
     rbuf_.Consume(consumed);
     // Checked per reply, as Redis does on every addReply: one huge reply (MGET of big values)
     // closes the client before the next request adds more.
@@ -90,13 +123,14 @@ void Session::RunRequests() {
   }
 }
 
-void Session::Dispatch(std::span<char> request) {
-  const std::span<const protocol::ArgRef> args = parser_.args();
-  if (args.empty()) return;
+void Session::BuildArgv(std::span<char> request) {
   argv_.clear();
-  for (const protocol::ArgRef& arg : args) {
+  for (const protocol::ArgRef& arg : parser_.args()) {
     argv_.emplace_back(request.data() + arg.offset, arg.length);
   }
+}
+
+void Session::Dispatch() {
   // What the command changes of the session (protocol, limits, close, mode) arrives through
   // the SessionSignals calls (session_state.cc) while it runs.
   dispatching_ = true;
@@ -119,7 +153,7 @@ void Session::OnProtocolError() {
 }
 
 void Session::FinishBatch() {
-  rbuf_.Compact(kInitialReadBuffer);
+  if (held_bytes_ == 0) rbuf_.Compact(kInitialReadBuffer);  // a held request's argv_ points in
   ctx_.expiry.Sync();
   StartWrite();
   if (closing_) {

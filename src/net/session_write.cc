@@ -30,8 +30,9 @@ void Session::OnWrite(const error_code& ec) {
     return;
   }
   in_flight_.Clear();
-  // Keep the capacity for the next batch, unless a burst made it large.
-  if (in_flight_.capacity() > kOutputHighWater) in_flight_.Release();
+  // Keep the capacity for the next batch, unless it is more than a usual batch needs: an idle
+  // client should not keep the memory of its largest reply (Redis frees its reply list too).
+  if (in_flight_.capacity() > kKeptOutputCapacity) in_flight_.Release();
   if (!pending_.empty()) {
     StartWrite();
   } else if (closing_) {

@@ -4,6 +4,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <utility>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
@@ -68,6 +69,8 @@ asio::mutable_buffer Transport::OnReady(uint32_t events) {
     return {};
   }
   if (read_handler_ && ((events & EPOLLIN) != 0 || failed)) {
+    if (read_space_ != nullptr)
+      read_buffer_ = std::exchange(read_space_, nullptr)->AcquireReadSpace();
     LOCKNODE_DCHECK(read_buffer_.size() > 0);
     return read_buffer_;  // the Poller receives, batched, and calls OnReceived
   }

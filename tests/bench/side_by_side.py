@@ -40,6 +40,8 @@ WORKLOADS = {
     "memory": "--mode memory --clients 50 --keys {fill_keys} --px 600000",
     "expiry": "--mode expiry --clients 50 --keys {fill_keys} --px 2000",
     "idle": "--mode idle --idle-conns {idle_conns}",
+    # The same connections never sending a byte: what a pool's spare connections cost.
+    "idle_silent": "--mode idle --idle-ping no --idle-conns {idle_conns}",
     # redis-semaphore's Semaphore (sorted set): acquire script + ZREM, limit 10, 50 clients.
     "semaphore": "--mode semaphore --clients 50 --px 30000",
     "semaphore_memory": "--mode semaphore_memory --clients 50 --keys {sem_holders} --px 600000",
@@ -73,6 +75,7 @@ METRICS = [
     ("expiry", "expiry_cpu_net_s", "expiry server CPU s", 0.5, "le"),
     ("expiry", "reclaim_server_cpu_s", "  of which after fill", None, None),
     ("idle", "bytes_per_conn", "bytes per idle conn", 1.0, "le"),
+    ("idle_silent", "bytes_per_conn", "  never sent a command", 1.0, "le"),
     ("semaphore", "server_cpu_us_per_op", "semaphore server CPU us/cycle", 0.7, "le"),
     ("semaphore", "ops_per_sec", "  semaphore cycles/s", None, None),
     ("semaphore_memory", "bytes_per_semaphore", "bytes per 10-holder semaphore", 1.0, "le"),

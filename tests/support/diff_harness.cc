@@ -7,6 +7,8 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <regex>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -105,6 +107,8 @@ bool Matches(const DiffStep& step, const std::string& want, const std::string& g
       return !want.empty() && !got.empty() && want[0] == got[0] && want[0] != '<';
     case Compare::kUnordered:
       return SortedElements(want, step.group) == SortedElements(got, step.group);
+    case Compare::kMonitor:
+      return NormalizeMonitorLine(want) == NormalizeMonitorLine(got);
   }
   return false;
 }
@@ -171,6 +175,20 @@ bool DiffTest::SubjectHas(const std::string& command) {
   if (!password_->empty()) client.Call({"AUTH", *password_});
   const std::string reply = client.Call({"COMMAND", "INFO", command});
   return reply.rfind("*1\r\n*", 0) == 0 && reply.rfind("*1\r\n*-1", 0) != 0;
+}
+
+DiffStep MonitorLines(int conn, int replies) {
+  DiffStep step = Expect(conn, replies);
+  step.compare = Compare::kMonitor;
+  return step;
+}
+
+std::string NormalizeMonitorLine(const std::string& reply) {
+  static const std::regex kStamp(R"(^\+[0-9]+\.[0-9]{6} \[0 (127\.0\.0\.1:[0-9]+|lua)\])");
+  std::smatch m;
+  if (!std::regex_search(reply, m, kStamp)) return reply;
+  const std::string from = m[1].str() == "lua" ? "lua" : "<addr>";
+  return "+<time> [0 " + from + "]" + reply.substr(static_cast<size_t>(m.length(0)));
 }
 
 std::string NormalizeHello(const std::string& reply) {

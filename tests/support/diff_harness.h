@@ -32,6 +32,9 @@ enum class Compare {
   // HKEYS, HVALS: Redis's dict order): the header must match exactly and the elements, taken in
   // groups of `group` (2 for field/value pairs), must be the same multiset, byte for byte.
   kUnordered,
+  // A MONITOR line: its timestamp and the client's port differ by nature, so
+  // "+<sec>.<usec> [0 127.0.0.1:<port>]" is masked; "[0 lua]" and every argument must match.
+  kMonitor,
 };
 
 struct DiffStep {
@@ -80,6 +83,10 @@ DiffStep Expect(int conn, int replies);
 DiffStep Hello(const std::vector<std::string>& args);
 // Cmd compared with Compare::kTypeOnly.
 DiffStep TypeOnly(const std::vector<std::string>& args);
+// Reads `replies` MONITOR lines on `conn`, compared with Compare::kMonitor.
+DiffStep MonitorLines(int conn, int replies);
+// Replaces a MONITOR line's timestamp and port by placeholders (see Compare::kMonitor).
+std::string NormalizeMonitorLine(const std::string& reply);
 // Cmd compared with Compare::kUnordered, elements in groups of `group`.
 DiffStep Unordered(const std::vector<std::string>& args, int group = 1);
 

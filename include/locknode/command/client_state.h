@@ -96,6 +96,8 @@ class ClientState {
   int64_t qbuf_free = 0;  // free room in the read buffer
   int64_t omem = 0;       // queued reply bytes
   int64_t tot_mem = 0;    // everything allocated for the client's buffers
+  bool monitor = false;   // MONITOR: receives every command (flag O in CLIENT LIST)
+  bool no_touch = false;  // CLIENT NO-TOUCH ON (flag T); keys keep no access clock here anyway
 
   // Who is told of changes; null (unit tests, scripts' fake clients) tells nobody.
   void set_signals(SessionSignals* signals) { signals_ = signals; }

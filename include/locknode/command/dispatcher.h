@@ -23,6 +23,7 @@ class Dispatcher {
   void ClientClosed(ClientState& client) {
     shard_.pubsub().RemoveClient(client);
     shard_.transactions().Drop(client.id);
+    shard_.monitors().Remove(client);
   }
   // Heap bytes the shard holds for `client` (its queued transaction and watched keys), counted
   // in the client's memory and query-buffer limits.
@@ -30,6 +31,10 @@ class Dispatcher {
     const MultiState* state = shard_.transactions().Find(client.id);
     return state == nullptr ? 0 : state->MemoryBytes();
   }
+
+  // CLIENT PAUSE WRITE holds this command (Redis is_may_replicate_command: writes, EVAL/FCALL,
+  // PUBLISH, and EXEC of a transaction that writes). pause_policy.cc.
+  bool HeldByWritePause(ArgList args, const ClientState& client);
 
   // All that net sees of the shard (it never reaches the Shard itself): the counters it keeps
   // (connections, limit disconnections) and the keyspace whose expiry its timer drives.

@@ -27,5 +27,6 @@ void RegisterKeyMoveCommands(CommandTable& table);     // RENAME RENAMENX COPY T
 void RegisterCasCommands(CommandTable& table);         // DELEX DELIFEQ DIGEST
 void RegisterPubSubCommands(CommandTable& table);      // (P|S)(UN)SUBSCRIBE (S)PUBLISH PUBSUB
 void RegisterTransactionCommands(CommandTable& table);  // MULTI EXEC DISCARD WATCH UNWATCH
+void RegisterMonitorCommands(CommandTable& table);      // MONITOR
 
 }  // namespace locknode::command

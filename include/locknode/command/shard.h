@@ -13,6 +13,7 @@
 #include "locknode/command/key_events.h"
 #include "locknode/command/keyspace_events.h"
 #include "locknode/command/lease_guard.h"
+#include "locknode/command/monitors.h"
 #include "locknode/command/ops_log.h"
 #include "locknode/command/pubsub.h"
 #include "locknode/command/scripting.h"
@@ -96,6 +97,7 @@ class Shard {
   script::ScriptCache& scripts() { return scripts_; }  // sha1 -> compiled script
   PubSub& pubsub() { return pubsub_; }                 // channels, patterns, delivery
   KeyspaceEvents& events() { return events_; }         // notify-keyspace-events
+  Monitors& monitors() { return monitors_; }           // clients in MONITOR mode
   // The row of a fast-path script's write (DEL, PEXPIRE, SET), looked up once at start.
   const CommandSpec& fast_path_write(script::FastPathWrite write) const {
     return *fast_path_writes_[static_cast<size_t>(write)];
@@ -120,6 +122,7 @@ class Shard {
   Config* mutable_config_ = nullptr;
   int64_t last_save_unix_ = clock_.WallUs() / 1'000'000;  // Redis: the start time, until a SAVE
   Millis start_ms_;
+  Monitors monitors_;
   script::LuaEngine lua_;  // declared before scripts_: the cache releases into it
   script::ScriptCache scripts_;
   PubSub pubsub_;

@@ -10,9 +10,22 @@ namespace locknode::net {
 // consumed by the parser, [end, capacity) is where the next read lands. Requests are parsed in
 // place (the parser yields offsets), so bytes never move while a request's arguments are in
 // use; they move only in Compact()/Reserve(), between batches. Single-threaded.
+//
+// Memory is held only while needed (Redis 7.4's shared query buffer, for the same reason: an
+// idle client should cost next to nothing). The buffer starts empty and is allocated by the
+// first Reserve(); Release() gives it back once no partial request is left in it. Blocks of
+// kPooledCapacity go to a per-thread pool of spares that the next reading session takes, so a
+// busy server does not malloc/free per read and an idle one holds at most kMaxSpares blocks.
 class ReadBuffer {
  public:
+  static constexpr size_t kPooledCapacity = size_t{16} * 1024;
+  static constexpr size_t kMaxSpares = 64;
+
+  // Allocates nothing: the first Reserve() allocates at least `initial_capacity`.
   explicit ReadBuffer(size_t initial_capacity);
+  ~ReadBuffer();
+  ReadBuffer(const ReadBuffer&) = delete;
+  ReadBuffer& operator=(const ReadBuffer&) = delete;
 
   // Bytes received and not yet consumed. Mutable: the inline parser unescapes in place.
   std::span<char> unparsed() { return {data_.get() + begin_, end_ - begin_}; }
@@ -35,8 +48,17 @@ class ReadBuffer {
   // be worth the memmove. After a burst, an empty oversized buffer shrinks back to `initial`.
   void Compact(size_t initial_capacity);
 
+  // Frees the memory (to the pool when its size fits) if no unparsed byte is left; returns
+  // whether it did. The next Reserve() allocates again.
+  bool Release();
+
+  // Spare blocks in this thread's pool (for tests).
+  static size_t SpareBlocks();
+
  private:
   void Reallocate(size_t capacity);
+
+  size_t initial_capacity_;
 
   std::unique_ptr<char[]> data_;
   size_t capacity_ = 0;

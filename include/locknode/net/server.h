@@ -69,6 +69,9 @@ class Server final : public command::ServerControl, private SessionRegistry {
   void RequestShutdown() override;  // deferred: the calling command finishes first
   int BoundPort() const override { return bound_port_; }         // 0 when plain TCP is off
   int BoundTlsPort() const override { return tls_bound_port_; }  // 0 when TLS is off
+  void KillClient(uint64_t id) override;
+  void PauseClients(Millis end, bool all) override { pause_.Pause(end, all); }
+  void UnpauseClients() override { pause_.Unpause(); }
 
   // What the server's own parts (listener, sweep) read.
   const Config& config() const { return config_; }
@@ -116,6 +119,7 @@ class Server final : public command::ServerControl, private SessionRegistry {
   OutputLimits output_limits_;
   OutputLimits pubsub_output_limits_;
   SessionLogs session_logs_;
+  ClientPause pause_;
   std::optional<SessionContext> session_context_;  // set by Start(): what every session gets
   LogLimiter reject_log_;
   LogLimiter accept_error_log_;

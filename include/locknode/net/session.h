@@ -12,6 +12,7 @@
 
 #include "locknode/command/client_state.h"
 #include "locknode/net/client_limits.h"
+#include "locknode/net/client_pause.h"
 #include "locknode/net/read_buffer.h"
 #include "locknode/net/session_context.h"
 #include "locknode/net/transport.h"
@@ -24,7 +25,10 @@ namespace locknode::net {
 // One client connection (Asio's http/server `connection` plus Beast's bounded pipelining).
 //
 // Read path (session_read.cc): bytes land in a contiguous ReadBuffer; every complete request
-// in it is parsed in place and dispatched, its reply encoded into `pending_`. Write path
+// in it is parsed in place and dispatched, its reply encoded into `pending_`. Between requests
+// a plain-TCP session holds no read buffer: it waits with a lazy read and takes a pooled block
+// only when bytes arrive, keeping one past the batch only for a partial request (an idle
+// client costs its Session object and little else, as in Redis's shared query buffer). Write path
 // (session_write.cc): once the batch is drained, ONE async_write hands all of `pending_` to
 // the socket; while it is in flight new replies collect in the other buffer. If queued output
 // passes kOutputHighWater, parsing and reading stop until the write completes (backpressure).
@@ -42,10 +46,14 @@ namespace locknode::net {
 // completion handler. Close() drops the registry's reference; the object dies when the last
 // handler returns. All members are touched only on the io_context's single thread.
 class Session final : public std::enable_shared_from_this<Session>,
-                      private command::SessionSignals {
+                      private command::SessionSignals,
+                      private ReadSpace,
+                      private PausedClient {
  public:
   // Queued output (being written + collecting) above which the session stops parsing.
   static constexpr size_t kOutputHighWater = size_t{1024} * 1024;
+  // Output buffer capacity kept across writes; a larger one is freed once written.
+  static constexpr size_t kKeptOutputCapacity = size_t{4} * 1024;
   // Starting size of the read buffer (Redis PROTO_IOBUF_LEN is 16 KiB as well).
   static constexpr size_t kInitialReadBuffer = size_t{16} * 1024;
 
@@ -84,6 +92,10 @@ class Session final : public std::enable_shared_from_this<Session>,
   // Read path.
   void StartRead();
   void OnRead(const boost::system::error_code& ec, size_t n);
+  // ReadSpace: a lazy read's bytes arrived; the buffer is taken (from the pool) only now.
+  boost::asio::mutable_buffer AcquireReadSpace() override;
+  // Room for the next read: at least kMinRead, all of a big bulk the parser announced.
+  size_t ReadWant() const;
   void ProcessBatch();
   // Runs the complete requests in the buffer until the batch must stop (close, backpressure,
   // a blocked command, or no complete request left). Safe with a read in flight: it only parses
@@ -91,7 +103,13 @@ class Session final : public std::enable_shared_from_this<Session>,
   void RunRequests();
   // After a blocked command was woken: runs the rest of the pipeline (session_state.cc).
   void Resume();
-  void Dispatch(std::span<char> request);
+  // argv_ from the parser's offsets into `request`, then the command.
+  void BuildArgv(std::span<char> request);
+  void Dispatch();
+  // CLIENT PAUSE holds the command in argv_ (session_pause.cc): parks the session, which stops
+  // parsing and reading (argv_ points into the buffer, which must not move) until Unpaused().
+  bool HeldByPause();
+  void Unpaused() override;
   void OnProtocolError();
   void ApplyParserLimits();
   void FinishBatch();
@@ -132,6 +150,8 @@ class Session final : public std::enable_shared_from_this<Session>,
   bool handshaking_ = false;    // TLS handshake in progress: the deadline timer may close
   bool dispatching_ = false;    // inside this session's own command: its batch will write
   bool push_overflow_ = false;  // a push hit the output limit: pushes are dropped, close posted
+  bool pause_parked_ = false;   // CLIENT PAUSE holds the parsed request in argv_
+  size_t held_bytes_ = 0;       // its length in the read buffer, consumed once it runs
 };
 
 }  // namespace locknode::net

@@ -10,6 +10,7 @@
 #include "locknode/base/config.h"
 #include "locknode/command/dispatcher.h"
 #include "locknode/net/client_limits.h"
+#include "locknode/net/client_pause.h"
 #include "locknode/net/expiry_driver.h"
 #include "locknode/net/log_limiter.h"
 #include "locknode/net/poller.h"
@@ -51,6 +52,7 @@ struct SessionContext {
   const OutputLimits& pubsub_output_limits;  // for a client while it has subscriptions
   SessionLogs& logs;
   SessionRegistry& registry;
+  ClientPause& pause;  // CLIENT PAUSE: checked before each command
 };
 
 }  // namespace locknode::net

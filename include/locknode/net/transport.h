@@ -17,6 +17,16 @@
 
 namespace locknode::net {
 
+// Supplies the buffer of a lazy read (Transport::AsyncReadLazy) at the moment bytes arrive.
+class ReadSpace {
+ public:
+  // Where the bytes go; must not be empty. Called once per lazy read, from the Poller's pass.
+  virtual boost::asio::mutable_buffer AcquireReadSpace() = 0;
+
+ protected:
+  ~ReadSpace() = default;
+};
+
 // The byte stream under a Session: a plain TCP socket driven by the Poller, or TLS
 // (ssl::stream) over an Asio socket.
 //
@@ -62,8 +72,17 @@ class Transport final : private PolledSocket {
     if (tls_) {
       tls_->stream.async_read_some(buffer, std::forward<Handler>(handler));
     } else {
+      read_space_ = nullptr;
       StartPlainRead(buffer, IoHandler(std::forward<Handler>(handler)));
     }
+  }
+  // Plain TCP only: as AsyncReadSome, but the buffer is asked of `space` only when epoll
+  // reports bytes, so a connection waiting for its next request holds no read buffer (the
+  // Session returns its buffer to the shared pool meanwhile). `space` must outlive the read.
+  template <typename Handler>
+  void AsyncReadLazy(ReadSpace* space, Handler&& handler) {
+    read_space_ = space;
+    StartPlainRead(boost::asio::mutable_buffer(), IoHandler(std::forward<Handler>(handler)));
   }
   // Writes all of `buffer`, which must stay valid until the handler runs; handler(error_code,
   // size_t), as asio::async_write. One write at a time.
@@ -120,6 +139,7 @@ class Transport final : private PolledSocket {
   bool write_waiting_ = false;  // the socket's send buffer is full: waiting for EPOLLOUT
   bool flush_queued_ = false;
   boost::asio::mutable_buffer read_buffer_;
+  ReadSpace* read_space_ = nullptr;  // a lazy read: read_buffer_ comes from it in OnReady
   IoHandler read_handler_;
   boost::asio::const_buffer write_buffer_;
   size_t written_ = 0;

@@ -272,10 +272,16 @@ int RunIdle(const Options& o) {
   const int64_t t0 = NowNs();
   for (int i = 0; i < o.idle_conns; ++i) {
     fds.push_back(Connect(o.port));
-    if (Sync(fds.back(), {"PING"}).kind != Kind::kSimple) {
+    if (o.idle_ping && Sync(fds.back(), {"PING"}).kind != Kind::kSimple) {
       std::fprintf(stderr, "loadgen: idle connection %d refused\n", i);
       return 1;
     }
+  }
+  // Without a PING, connect() returns before the server accepted: wait until it has them all.
+  const std::string want = "connected_clients:" + std::to_string(o.idle_conns + 1) + "\r\n";
+  for (int tries = 0; !o.idle_ping && tries < 200; ++tries) {
+    if (Sync(ping, {"INFO", "clients"}).text.find(want) != std::string::npos) break;
+    SleepMs(50);
   }
   const double open_s = static_cast<double>(NowNs() - t0) / 1e9;
   SleepMs(300);
@@ -288,6 +294,7 @@ int RunIdle(const Options& o) {
   Json j;
   j.Str("mode", "idle");
   j.Int("idle_conns", o.idle_conns);
+  j.Int("idle_ping", o.idle_ping ? 1 : 0);
   j.Num("open_s", open_s);
   j.Int("rss_before", rss0);
   j.Int("rss_after", rss1);

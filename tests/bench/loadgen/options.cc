@@ -23,7 +23,8 @@ namespace locknode::loadgen {
       "  latency    acquire at a fixed total --rate (open loop, latency from intended send)\n"
       "  memory     fill --keys locks lock:<i> PX --px; resident bytes per lock\n"
       "  expiry     fill --keys locks PX --px; time until DBSIZE is 0 after the last deadline\n"
-      "  idle       --idle-conns connections (one PING each); bytes per connection, PING latency\n"
+      "  idle       --idle-conns connections (one PING each, none with --idle-ping no); bytes\n"
+      "             per connection, PING latency\n"
       "  semaphore  per client: redis-semaphore's acquire script (limit 10) on semaphore:bench,\n"
       "             then ZREM; a refused acquire retries at once; ops are acquire+release cycles\n"
       "  semaphore_memory  --keys / 10 semaphores of 10 holders; resident bytes per semaphore\n"
@@ -33,7 +34,8 @@ namespace locknode::loadgen {
       "  publish    --clients publishers PUBLISH (--pipeline deep) to one channel with one\n"
       "             subscriber reading; ops are messages it received\n"
       "options: --clients 50 --pipeline 1 --seconds 3 --warmup 0.5 --keys 1000000 --px 30000\n"
-      "         --rate 20000 --sha SHA --idle-conns 10000 --io-uring yes|no --hash yes|no\n"
+      "         --rate 20000 --sha SHA --idle-conns 10000 --idle-ping yes|no --io-uring yes|no "
+      "--hash yes|no\n"
       "The generator batches its recv/send calls through io_uring (as locknode does) unless\n"
       "--io-uring no or the kernel refuses; otherwise it would run out of CPU before a fast\n"
       "server does.\n");
@@ -72,6 +74,8 @@ Options ParseOptions(int argc, char** argv) {
       o.idle_conns = std::atoi(v);
     else if (a == "--io-uring")
       o.io_uring = std::string_view(v) != "no";
+    else if (a == "--idle-ping")
+      o.idle_ping = std::string_view(v) != "no";
     else if (a == "--hash")
       o.hash = std::string_view(v) != "no";
     else

@@ -19,6 +19,7 @@ struct Options {
   double rate = 20000;
   std::string sha;
   int idle_conns = 10000;
+  bool idle_ping = true;  // idle: each connection sends one PING (no: connects only)
   bool io_uring = true;
   bool hash = false;  // Redisson RLock shape: acquire/release scripts on one-field hashes  // batch
                       // the generator's recv/send calls (net/uring_batch.h)

@@ -1,8 +1,11 @@
 #include "locknode/net/read_buffer.h"
 
+#include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -65,6 +68,45 @@ TEST(ReadBufferTest, CompactKeepsSmallPrefixAndShrinksAfterBurst) {
   buf.Consume(1);
   buf.Compact(16);  // only 1 byte consumed: not worth a memmove
   EXPECT_EQ(Unparsed(buf), "bc");
+}
+
+TEST(ReadBufferTest, AllocatesOnFirstReserveAndReleasesOnlyWhenEmpty) {
+  ReadBuffer buf(16);
+  EXPECT_EQ(buf.capacity(), 0u);  // an idle session holds no memory
+  EXPECT_TRUE(buf.Release());     // nothing to release: still fine
+  Append(buf, "PI");
+  EXPECT_EQ(buf.capacity(), 16u);
+  EXPECT_FALSE(buf.Release());  // a partial request stays with its session
+  EXPECT_EQ(Unparsed(buf), "PI");
+  buf.Consume(2);
+  EXPECT_TRUE(buf.Release());
+  EXPECT_EQ(buf.capacity(), 0u);
+  Append(buf, "NG");  // allocates again
+  EXPECT_EQ(Unparsed(buf), "NG");
+}
+
+TEST(ReadBufferTest, PooledBlocksAreReusedAndBounded) {
+  const size_t before = ReadBuffer::SpareBlocks();
+  {
+    ReadBuffer a(ReadBuffer::kPooledCapacity);
+    Append(a, "x");
+    a.Consume(1);
+    ASSERT_TRUE(a.Release());
+    EXPECT_EQ(ReadBuffer::SpareBlocks(), std::min(before + 1, ReadBuffer::kMaxSpares));
+    ReadBuffer b(ReadBuffer::kPooledCapacity);
+    Append(b, "y");  // takes the spare
+    EXPECT_EQ(ReadBuffer::SpareBlocks(), std::min(before + 1, ReadBuffer::kMaxSpares) - 1);
+  }  // b's destructor gives the block back
+  EXPECT_EQ(ReadBuffer::SpareBlocks(), std::min(before + 1, ReadBuffer::kMaxSpares));
+  // More released buffers than the pool keeps: the rest are freed.
+  std::vector<std::unique_ptr<ReadBuffer>> many;
+  for (size_t i = 0; i < ReadBuffer::kMaxSpares + 8; ++i) {
+    many.push_back(std::make_unique<ReadBuffer>(ReadBuffer::kPooledCapacity));
+    Append(*many.back(), "z");
+    many.back()->Consume(1);
+  }
+  for (auto& b : many) b->Release();
+  EXPECT_EQ(ReadBuffer::SpareBlocks(), ReadBuffer::kMaxSpares);
 }
 
 }  // namespace
