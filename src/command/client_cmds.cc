@@ -18,6 +18,7 @@
 #include "locknode/protocol/reply_sink.h"
 
 #include "client_list.h"
+#include "command/blocking_family.h"
 #include "command/help_reply.h"
 #include "conn_family.h"
 
@@ -149,6 +150,27 @@ void CmdClientNoEvict(CommandContext& ctx, ArgList args) {
   }
 }
 
+// Redis 7.0 clientCommand "unblock": a client blocked on keys gets its timeout reply (or, with
+// ERROR, -UNBLOCKED) and resumes; :1 if one was, :0 otherwise (unknown id, not blocked).
+void CmdClientUnblock(CommandContext& ctx, ArgList args) {
+  if (args.size() > 4) {
+    return ctx.reply.Error(
+        "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+  }
+  bool error = false;
+  if (args.size() == 4) {
+    error = EqualsIgnoreCase(args[3], "error");
+    if (!error && !EqualsIgnoreCase(args[3], "timeout")) {
+      return ctx.reply.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  }
+  const std::optional<int64_t> id = ParseInt64(args[2]);
+  if (!id) return ctx.reply.Error(errors::kErrNotInteger);
+  ClientState* target = ctx.shard.blocking().FindById(static_cast<uint64_t>(*id));
+  const bool unblocked = target != nullptr && UnblockClient(ctx.shard, *target, error);
+  ctx.reply.Integer(unblocked ? 1 : 0);
+}
+
 void CmdClientHelp(CommandContext& ctx, ArgList /*args*/);
 
 constexpr uint32_t kClientFlags = kNoScript | kLoading;
@@ -242,6 +264,17 @@ constexpr CommandSpec kClientSubcommands[] = {
      "Set client eviction mode for the current connection",
      "ON|OFF",
      "connection"},
+    {"unblock",
+     -3,
+     kAdmin | kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientUnblock,
+     {},
+     "Unblock a client blocked in a blocking command from a different connection",
+     "client-id [TIMEOUT|ERROR]",
+     "connection"},
     {"help",
      2,
      kLoading,
@@ -275,6 +308,8 @@ void CmdClientHelp(CommandContext& ctx, ArgList /*args*/) {
       "    * LIB-VER: the client lib version.",
       "NO-EVICT (ON|OFF)",
       "    Protect current client connection from eviction.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
   };
   ReplyHelp(ctx, "CLIENT", kLines);
 }

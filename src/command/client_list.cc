@@ -26,7 +26,7 @@ void AppendClientInfo(const ClientState& client, Millis now, std::string* out) {
   Field(out, "name", client.name);
   Field(out, "age", (now - client.created_ms) / 1000);
   Field(out, "idle", (now - client.last_interaction_ms) / 1000);
-  Field(out, "flags", "N");
+  Field(out, "flags", client.mode() == SessionMode::kBlocked ? "b" : "N");  // Redis CLIENT_BLOCKED
   Field(out, "db", 0);
   Field(out, "sub", 0);
   Field(out, "psub", 0);

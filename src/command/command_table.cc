@@ -94,6 +94,7 @@ CommandTable BuildCommandTable() {
   RegisterCasCommands(table);
   RegisterPubSubCommands(table);
   RegisterTransactionCommands(table);
+  RegisterBlockingCommands(table);
   return table;
 }
 

@@ -8,6 +8,7 @@
 #include "locknode/protocol/errors.h"
 #include "locknode/script/command_invoker.h"
 
+#include "command/blocking_family.h"
 #include "command/funnel.h"
 #include "command/reply_text.h"
 #include "command/write_policy.h"
@@ -232,7 +233,8 @@ void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::Repl
   }
   // Rejected commands do not add to total_commands_processed; commands called from scripts do.
   ++shard.stats().commands_processed;
-  CommandContext ctx{shard, client, reply, caller.now, caller.wall_us};
+  const bool may_block = caller.origin == Origin::kClient && client.can_push();
+  CommandContext ctx{shard, client, reply, caller.now, caller.wall_us, may_block};
   cmd->handler(ctx, args);
 }
 
@@ -240,7 +242,23 @@ void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::Repl
 // through it, and PXAT conversions use the same instant as the lazy-expiry checks.
 void Dispatcher::Execute(ArgList args, ClientState& client, protocol::ReplySink& reply) {
   const Clock& clock = shard_.clock();
-  RunCommand(shard_, args, Caller{Origin::kClient, client, clock.NowMs(), clock.WallUs()}, reply);
+  const Caller caller{Origin::kClient, client, clock.NowMs(), clock.WallUs()};
+  RunCommand(shard_, args, caller, reply);
+  // Redis handleClientsBlockedOnKeys after call(): keys the command (or its whole script or
+  // transaction) pushed to feed the clients blocked on them. Only set while someone is blocked.
+  if (shard_.blocking().has_ready()) [[unlikely]] {
+    ServeBlockedClients(shard_, caller.now, caller.wall_us);
+  }
+}
+
+void Dispatcher::ClientClosed(ClientState& client) {
+  shard_.pubsub().RemoveClient(client);
+  shard_.transactions().Drop(client.id);
+  shard_.blocking().Remove(client);
+}
+
+void Dispatcher::BlockTimedOut(ClientState& client) {
+  UnblockClient(shard_, client, /*error=*/false);
 }
 
 }  // namespace locknode::command

@@ -151,6 +151,36 @@ DiffStep Expect(int conn, int replies) {
   return step;
 }
 
+DiffStep Blocks(int conn, const std::vector<std::string>& args, int blocked) {
+  DiffStep step{EncodeCommand(args), 0};
+  step.conn = conn;
+  step.await_blocked = blocked;
+  return step;
+}
+
+namespace {
+
+// INFO clients' blocked_clients, or -1 when the reply has none.
+int BlockedClients(RespClient& admin) {
+  const std::string info = admin.Call({"INFO", "clients"});
+  const size_t at = info.find("blocked_clients:");
+  if (at == std::string::npos) return -1;
+  return std::atoi(info.c_str() + at + std::strlen("blocked_clients:"));
+}
+
+// Polls (every millisecond, up to two seconds) until `server` reports `want` blocked clients.
+bool AwaitBlocked(ServerProcess& server, const std::string& password, int want) {
+  RespClient admin(server.port());
+  if (!password.empty()) admin.Call({"AUTH", password});
+  for (int i = 0; i < 2000; ++i) {
+    if (BlockedClients(admin) == want) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
+}  // namespace
+
 DiffStep Hello(const std::vector<std::string>& args) {
   return DiffStep{EncodeCommand(args), 1, Compare::kHello};
 }
@@ -280,6 +310,14 @@ std::vector<std::string> DiffTest::RunCase(const DiffCase& c, Tally* tally) {
       std::string got = sub_sent ? sub.Read().Describe() : "<eof>";
       replies.emplace_back(std::move(want), std::move(got));
       if (replies.back().first == "<eof>" && replies.back().second == "<eof>") break;
+    }
+    if (step.await_blocked >= 0) {
+      for (ServerProcess* server : {reference_, subject_}) {
+        if (!AwaitBlocked(*server, *password_, step.await_blocked)) {
+          return {c.name + " step " + std::to_string(i) + ": " + server->name() + " never had " +
+                  std::to_string(step.await_blocked) + " blocked clients"};
+        }
+      }
     }
     const double window_ms =
         std::chrono::duration<double, std::milli>(Clock::now() - sent_at).count();

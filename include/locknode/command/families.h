@@ -27,5 +27,6 @@ void RegisterCasCommands(CommandTable& table);         // DELEX DELIFEQ DIGEST
 void RegisterPubSubCommands(CommandTable& table);      // (P|S)(UN)SUBSCRIBE (S)PUBLISH PUBSUB
 void RegisterScriptCommands(CommandTable& table);      // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
 void RegisterTransactionCommands(CommandTable& table);  // MULTI EXEC DISCARD WATCH UNWATCH
+void RegisterBlockingCommands(CommandTable& table);     // BLPOP BRPOP BLMOVE BRPOPLPUSH BZPOP*
 
 }  // namespace locknode::command
