@@ -154,8 +154,10 @@ void CmdClientNoEvict(CommandContext& ctx, ArgList args) {
 // ERROR, -UNBLOCKED) and resumes; :1 if one was, :0 otherwise (unknown id, not blocked).
 void CmdClientUnblock(CommandContext& ctx, ArgList args) {
   if (args.size() > 4) {
-    return ctx.reply.Error(
-        "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+    // Redis addReplySubcommandSyntaxError names the subcommand as the client spelled it.
+    std::string text = "ERR unknown subcommand or wrong number of arguments for '";
+    text.append(args[1]).append("'. Try CLIENT HELP.");
+    return ctx.reply.Error(text);
   }
   bool error = false;
   if (args.size() == 4) {

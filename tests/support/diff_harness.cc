@@ -4,10 +4,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 #include "support/resp_client.h"
@@ -158,6 +160,15 @@ DiffStep Blocks(int conn, const std::vector<std::string>& args, int blocked) {
   return step;
 }
 
+DiffStep UnblockOf(int conn, int target, const std::string& reason) {
+  std::vector<std::string> args = {"CLIENT", "UNBLOCK", "{id}"};
+  if (!reason.empty()) args.push_back(reason);
+  DiffStep step = Cmd(args);
+  step.conn = conn;
+  step.id_of = target;
+  return step;
+}
+
 namespace {
 
 // INFO clients' blocked_clients, or -1 when the reply has none.
@@ -253,10 +264,24 @@ std::vector<std::string> DiffTest::RunCase(const DiffCase& c, Tally* tally) {
   // Connection pairs: [0] is the case's main connection, more are opened on first use.
   std::vector<std::unique_ptr<RespClient>> refs;
   std::vector<std::unique_ptr<RespClient>> subs;
+  // CLIENT ID of the connections a step names in id_of, per server (reference, subject).
+  std::vector<std::pair<std::string, std::string>> ids;
   auto open = [&](size_t n) {
     while (refs.size() <= n) {
       refs.push_back(std::make_unique<RespClient>(reference_->port()));
       subs.push_back(std::make_unique<RespClient>(subject_->port()));
+      ids.emplace_back();
+      const bool wanted = std::any_of(c.steps.begin(), c.steps.end(), [&](const DiffStep& s) {
+        return s.id_of == static_cast<int>(refs.size() - 1);
+      });
+      if (wanted) {
+        // ":<id>\r\n" -> "<id>"
+        auto id = [](RespClient& client) {
+          const std::string r = client.Call({"CLIENT", "ID"});
+          return r.size() > 3 ? r.substr(1, r.size() - 3) : r;
+        };
+        ids.back() = {id(*refs.back()), id(*subs.back())};
+      }
     }
   };
   open(0);
@@ -301,8 +326,24 @@ std::vector<std::string> DiffTest::RunCase(const DiffCase& c, Tally* tally) {
     RespClient& ref = *refs[static_cast<size_t>(step.conn)];
     RespClient& sub = *subs[static_cast<size_t>(step.conn)];
     const Clock::time_point sent_at = Clock::now();
-    const bool ref_sent = step.request.empty() || ref.Send(step.request);
-    const bool sub_sent = step.request.empty() || sub.Send(step.request);
+    std::string ref_request = step.request, sub_request = step.request;
+    if (step.id_of >= 0) {
+      open(static_cast<size_t>(step.id_of));
+      const auto& [ref_id, sub_id] = ids[static_cast<size_t>(step.id_of)];
+      // Cmd encoded "{id}" as a 4-byte bulk: re-encode it with the id's length.
+      const std::string placeholder = "$4\r\n{id}\r\n";
+      auto put = [&](std::string& request, const std::string& id) {
+        const size_t at = request.find(placeholder);
+        if (at != std::string::npos) {
+          request.replace(at, placeholder.size(),
+                          "$" + std::to_string(id.size()) + "\r\n" + id + "\r\n");
+        }
+      };
+      put(ref_request, ref_id);
+      put(sub_request, sub_id);
+    }
+    const bool ref_sent = step.request.empty() || ref.Send(ref_request);
+    const bool sub_sent = step.request.empty() || sub.Send(sub_request);
     std::vector<std::pair<std::string, std::string>> replies;
     for (int r = 0; r < step.replies; ++r) {
       // A write to a connection the server already closed counts as a close.
