@@ -138,7 +138,9 @@ void CmdBLPop(CommandContext& ctx, ArgList args) {
 void CmdBRPop(CommandContext& ctx, ArgList args) {
   BlockingPop(ctx, args, BlockOp::kListPop, false);
 }
-void CmdBZPopMin(CommandContext& ctx, ArgList args) { BlockingPop(ctx, args, BlockOp::kZPop, true); }
+void CmdBZPopMin(CommandContext& ctx, ArgList args) {
+  BlockingPop(ctx, args, BlockOp::kZPop, true);
+}
 void CmdBZPopMax(CommandContext& ctx, ArgList args) {
   BlockingPop(ctx, args, BlockOp::kZPop, false);
 }
@@ -191,8 +193,8 @@ constexpr CommandSpec PopRow(std::string_view name, uint32_t flags, Handler hand
 
 constexpr CommandSpec MoveRow(std::string_view name, int arity, Handler handler,
                               std::string_view summary, std::string_view arguments) {
-  CommandSpec spec = CollectionRow(name, arity, kBlockFlags | kDenyOom, handler, summary,
-                                   arguments, "list", Lifetime::kNoTtl);
+  CommandSpec spec = CollectionRow(name, arity, kBlockFlags | kDenyOom, handler, summary, arguments,
+                                   "list", Lifetime::kNoTtl);
   spec.last_key = 2;
   return spec;
 }
@@ -231,7 +233,7 @@ void ServeBlockedClients(Shard& shard, Millis now, int64_t wall_us) {
         if (pop == nullptr) continue;
         const ValueKind kind = pop->op == BlockOp::kZPop ? ValueKind::kZSet : ValueKind::kList;
         const keyspace::TypedEntry found = shard.keyspace().FindTyped(key, kind, now);
-        if (found.match == Match::kMissing) break;      // emptied: the rest keep waiting
+        if (found.match == Match::kMissing) break;       // emptied: the rest keep waiting
         if (found.match == Match::kWrongType) continue;  // waits for the other kind
         Serve(shard, *client, key, found.entry.object, now, wall_us);
       }

@@ -113,8 +113,8 @@ bool ParseListEnd(std::string_view arg, bool* left) {
 }
 
 // lmoveGenericCommand: the source and destination may be the same list.
-void ListMove(CommandContext& ctx, std::string_view src_key, std::string_view dst_key, bool from_left,
-              bool to_left) {
+void ListMove(CommandContext& ctx, std::string_view src_key, std::string_view dst_key,
+              bool from_left, bool to_left) {
   const auto src_found = LookupTyped(ctx, src_key, ValueKind::kList, false);
   if (src_found.match == Match::kWrongType) return;
   if (src_found.match == Match::kMissing) return ctx.reply.Null();
@@ -153,7 +153,9 @@ void CmdLMove(CommandContext& ctx, ArgList args) {
   ListMove(ctx, args[1], args[2], from_left, to_left);
 }
 
-void CmdRPopLPush(CommandContext& ctx, ArgList args) { ListMove(ctx, args[1], args[2], false, true); }
+void CmdRPopLPush(CommandContext& ctx, ArgList args) {
+  ListMove(ctx, args[1], args[2], false, true);
+}
 
 // LMOVE and RPOPLPUSH may create the destination, which then has no TTL: kNoTtl (the TTL rule
 // of a key other than args[first_key] is not expressible as kKeepsTtl).

@@ -46,7 +46,10 @@ size_t Session::MemoryUsage() const {
 
 std::optional<ClientLimit> Session::SweepCheck(Millis now) {
   const Config& config = ctx_.config;
-  if (config.timeout > 0 && now - client_.last_interaction_ms > config.timeout * 1000) {
+  // A blocked client waits as long as its own command's timeout says (Redis clientsCron skips
+  // CLIENT_BLOCKED clients in the idle check).
+  if (config.timeout > 0 && client_.mode() != command::SessionMode::kBlocked &&
+      now - client_.last_interaction_ms > config.timeout * 1000) {
     return ClientLimit::kIdle;
   }
   if (request_deadline_.Expired(now, config.client_request_timeout_ms)) {
