@@ -62,12 +62,6 @@ std::vector<std::string> Blocking::TakeReady() {
   return std::exchange(ready_, {});
 }
 
-std::vector<ClientState*> Blocking::WaitersOf(std::string_view key) const {
-  auto it = by_key_.find(key);
-  if (it == by_key_.end()) return {};
-  return {it->second.begin(), it->second.end()};
-}
-
 // Redis signalKeyAsReady: only a stored or changed value can feed a waiter, and a key is
 // queued once until it is served.
 void Blocking::OnKeyChanged(std::string_view key, keyspace::KeyChange change) {

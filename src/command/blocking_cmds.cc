@@ -228,15 +228,15 @@ void ServeBlockedClients(Shard& shard, Millis now, int64_t wall_us) {
   Blocking& blocking = shard.blocking();
   while (blocking.has_ready()) {
     for (const std::string& key : blocking.TakeReady()) {
-      for (ClientState* client : blocking.WaitersOf(key)) {
-        const BlockedPop* pop = blocking.Find(*client);
-        if (pop == nullptr) continue;
+      blocking.ForEachWaiter(key, [&](ClientState& client) {
+        const BlockedPop* pop = blocking.Find(client);
         const ValueKind kind = pop->op == BlockOp::kZPop ? ValueKind::kZSet : ValueKind::kList;
         const keyspace::TypedEntry found = shard.keyspace().FindTyped(key, kind, now);
-        if (found.match == Match::kMissing) break;       // emptied: the rest keep waiting
-        if (found.match == Match::kWrongType) continue;  // waits for the other kind
-        Serve(shard, *client, key, found.entry.object, now, wall_us);
-      }
+        if (found.match == Match::kMissing) return false;  // emptied: the rest keep waiting
+        if (found.match == Match::kFound)
+          Serve(shard, client, key, found.entry.object, now, wall_us);
+        return true;  // kWrongType: it waits for the other kind
+      });
     }
   }
 }

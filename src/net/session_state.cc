@@ -28,6 +28,10 @@ void Session::ModeChanged(SessionMode from, SessionMode to) {
   if (from != SessionMode::kBlocked || to != SessionMode::kNormal) return;
   ++block_generation_;  // a timeout handler already queued finds itself stale
   block_timer_.cancel();
+  // Nothing pipelined behind the blocking command and a read in flight (the usual waiter): the
+  // read's completion runs whatever comes next, and the wake-up reply's write was started by
+  // PushWritten, so there is nothing to resume (one event-loop turn saved per wake-up).
+  if (reading_ && rbuf_.unparsed_size() == 0 && !closing_) return;
   boost::asio::post(ctx_.io, [self = shared_from_this()] { self->Resume(); });
 }
 

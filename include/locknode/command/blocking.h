@@ -63,8 +63,22 @@ class Blocking final : private KeyListener {
   // Keys written since the last TakeReady that have waiters, in the order they were written.
   bool has_ready() const { return !ready_.empty(); }
   std::vector<std::string> TakeReady();
-  // The clients waiting on `key`, oldest first (a copy: serving removes them).
-  std::vector<ClientState*> WaitersOf(std::string_view key) const;
+  // Offers `key`'s waiters, oldest first, to `serve(ClientState&)`, which returns false to stop
+  // (the key has no more data). `serve` may Take the client it is given (and nothing else);
+  // each waiter present at the start is offered at most once. No copy of the waiter list.
+  template <typename Serve>
+  void ForEachWaiter(std::string_view key, Serve&& serve) {
+    auto kit = by_key_.find(key);
+    if (kit == by_key_.end()) return;
+    size_t remaining = kit->second.size();
+    auto it = kit->second.begin();
+    // Taking the current waiter erases only its node (and the list once it is empty, which can
+    // only happen when it was the last node: remaining is then 0 and `it` is not used again).
+    while (remaining-- > 0) {
+      ClientState& client = **it++;
+      if (!serve(client)) return;
+    }
+  }
 
  private:
   using Waiters = std::list<ClientState*>;
