@@ -39,7 +39,7 @@ using keyspace::ValueKind;
 using keyspace::ZSet;
 
 // A timeout this long never fires in practice; no timer is armed (and none can overflow).
-constexpr long double kForeverMs = 100.0L * 365 * 24 * 3600 * 1000;
+constexpr long double kForeverMs = 10.0L * 365 * 24 * 3600 * 1000;
 
 // Redis getTimeoutFromObjectOrReply (UNIT_SECONDS): a long double of seconds, converted to
 // milliseconds by (long long)ceill(x * 1000). The conversion of a value outside long long (1e20,
