@@ -1,11 +1,12 @@
-// Blocking pops: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN, BZPOPMAX (Redis 7.0 t_list.c,
-// t_zset.c and blocking.c). With data they act at once like their non-blocking forms; without,
-// a client's own command blocks the session (SessionMode::kBlocked, registered in the Shard's
-// Blocking registry) and returns no reply: the reply comes later through the client's push sink,
-// written by the command that fed the key (ServeBlockedClients), by the timeout or by CLIENT
-// UNBLOCK. Inside MULTI/EXEC they never block (Redis CLIENT_DENY_BLOCKING); scripts cannot call
-// them (noscript, as Redis 7.0).
+// Blocking pops: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN, BZPOPMAX, BLMPOP, BZMPOP (Redis
+// 7.0 t_list.c, t_zset.c and blocking.c). With data they act at once like their non-blocking
+// forms; without, a client's own command blocks the session (SessionMode::kBlocked, registered
+// in the Shard's Blocking registry) and returns no reply: the reply comes later through the
+// client's push sink, written by the command that fed the key (ServeBlockedClients), by the
+// timeout or by CLIENT UNBLOCK. Inside MULTI/EXEC they never block (Redis CLIENT_DENY_BLOCKING);
+// scripts cannot call them (noscript, as Redis 7.0; BLMPOP/BZMPOP: see MPopRow).
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "locknode/base/strings.h"
 #include "locknode/command/blocking.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/families.h"
@@ -69,50 +71,106 @@ void Block(CommandContext& ctx, BlockedPop pop, Millis timeout_ms) {
   if (timeout_ms > 0) ctx.client.SetBlockDeadline(ctx.now + timeout_ms);
 }
 
-// BLPOP/BRPOP's reply [key, element] (serveClientBlockedOnList without a target).
-void PopListReply(CommandContext& ctx, std::string_view key, List& list, bool front) {
-  const std::string value = front ? list.PopFront() : list.PopBack();
+// BLPOP/BRPOP's reply [key, element] (serveClientBlockedOnList without a target); with a
+// count (BLMPOP) [key, [up to count elements]] (listPopRangeAndReplyWithKey).
+void PopListReply(CommandContext& ctx, std::string_view key, List& list, bool front,
+                  int64_t count) {
   ctx.reply.Array(2);
   ctx.reply.Bulk(key);
-  ctx.reply.Bulk(value);
+  if (count < 0) {
+    ctx.reply.Bulk(front ? list.PopFront() : list.PopBack());
+  } else {
+    const size_t n = std::min(static_cast<size_t>(count), list.size());
+    ctx.reply.Array(n);
+    for (size_t i = 0; i < n; ++i) ctx.reply.Bulk(front ? list.PopFront() : list.PopBack());
+  }
   AfterRemoval(ctx, key, list);
 }
 
 // BZPOPMIN/BZPOPMAX's reply [key, member, score] (genericZpopCommand with emitkey, count 1):
-// flat in RESP3 too, the score a double.
-void PopZSetReply(CommandContext& ctx, std::string_view key, ZSet& zset, bool max) {
-  const size_t rank = max ? zset.size() - 1 : 0;
-  const std::vector<ZSet::Item> items = zset.Items(rank, rank + 1);
-  ctx.reply.Array(3);
-  ctx.reply.Bulk(key);
-  ctx.reply.Bulk(items[0].member);
-  ctx.reply.Double(items[0].score);
-  zset.RemoveRanks(rank, rank + 1);
+// flat in RESP3 too, the score a double. With a count (BZMPOP): [key, [[member, score]...]].
+void PopZSetReply(CommandContext& ctx, std::string_view key, ZSet& zset, bool max, int64_t count) {
+  const size_t n = count < 0 ? 1 : std::min(static_cast<size_t>(count), zset.size());
+  const size_t from = max ? zset.size() - n : 0;
+  const std::vector<ZSet::Item> items = zset.Items(from, from + n);
+  if (count < 0) {
+    ctx.reply.Array(3);
+    ctx.reply.Bulk(key);
+  } else {
+    ctx.reply.Array(2);
+    ctx.reply.Bulk(key);
+    ctx.reply.Array(n);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const ZSet::Item& item = items[max ? n - 1 - i : i];
+    if (count >= 0) ctx.reply.Array(2);
+    ctx.reply.Bulk(item.member);
+    ctx.reply.Double(item.score);
+  }
+  zset.RemoveRanks(from, from + n);
   AfterRemoval(ctx, key, zset);
 }
 
 // blockingPopGenericCommand / blockingGenericZpopCommand: the timeout first, then the keys in
 // order: the first of the wrong kind is WRONGTYPE, the first with data is popped.
-void BlockingPop(CommandContext& ctx, ArgList args, BlockOp op, bool from_front) {
-  const std::optional<Millis> timeout = ParseTimeout(ctx, args.back());
+void BlockingPop(CommandContext& ctx, ArgList keys, std::string_view timeout_arg, BlockOp op,
+                 bool from_front, int64_t count) {
+  const std::optional<Millis> timeout = ParseTimeout(ctx, timeout_arg);
   if (!timeout) return;
   const ValueKind kind = op == BlockOp::kZPop ? ValueKind::kZSet : ValueKind::kList;
-  const ArgList keys = args.subspan(1, args.size() - 2);
   for (const std::string_view key : keys) {
     const auto found = LookupTyped(ctx, key, kind, false);
     if (found.match == Match::kWrongType) return;
     if (found.match == Match::kMissing) continue;
     if (op == BlockOp::kZPop) {
-      return PopZSetReply(ctx, key, *static_cast<ZSet*>(found.entry.object), !from_front);
+      return PopZSetReply(ctx, key, *static_cast<ZSet*>(found.entry.object), !from_front, count);
     }
-    return PopListReply(ctx, key, *static_cast<List*>(found.entry.object), from_front);
+    return PopListReply(ctx, key, *static_cast<List*>(found.entry.object), from_front, count);
   }
   if (!ctx.may_block) return ctx.reply.NullArray();
   BlockedPop pop;
   pop.op = op;
   pop.from_front = from_front;
+  pop.count = count;
   pop.keys.assign(keys.begin(), keys.end());
   Block(ctx, std::move(pop), *timeout);
+}
+
+// BLPOP key [key ...] timeout and its kin.
+void BlockingPopLastTimeout(CommandContext& ctx, ArgList args, BlockOp op, bool from_front) {
+  BlockingPop(ctx, args.subspan(1, args.size() - 2), args.back(), op, from_front, -1);
+}
+
+// lmpopGenericCommand / zmpopGenericCommand (blocking): timeout numkeys key [key ...]
+// LEFT|RIGHT (MIN|MAX) [COUNT count], checked in that order before the timeout.
+void BlockingMPop(CommandContext& ctx, ArgList args, BlockOp op) {
+  const std::optional<int64_t> numkeys = ParseInt64(args[2]);
+  if (!numkeys || *numkeys < 1) return ctx.reply.Error("ERR numkeys should be greater than 0");
+  if (*numkeys > static_cast<int64_t>(args.size()) - 4) {
+    return ctx.reply.Error(protocol::kErrSyntax);
+  }
+  const size_t where_idx = 3 + static_cast<size_t>(*numkeys);
+  bool from_front = false;
+  if (op == BlockOp::kZPop) {
+    from_front = EqualsIgnoreCase(args[where_idx], "min");
+    if (!from_front && !EqualsIgnoreCase(args[where_idx], "max")) {
+      return ctx.reply.Error(protocol::kErrSyntax);
+    }
+  } else if (!ParseListEnd(args[where_idx], &from_front)) {
+    return ctx.reply.Error(protocol::kErrSyntax);
+  }
+  int64_t count = -1;
+  for (size_t j = where_idx + 1; j < args.size(); ++j) {
+    if (count == -1 && EqualsIgnoreCase(args[j], "count") && j + 1 < args.size()) {
+      const std::optional<int64_t> n = ParseInt64(args[++j]);
+      if (!n || *n < 1) return ctx.reply.Error("ERR count should be greater than 0");
+      count = *n;
+    } else {
+      return ctx.reply.Error(protocol::kErrSyntax);
+    }
+  }
+  BlockingPop(ctx, args.subspan(3, static_cast<size_t>(*numkeys)), args[1], op, from_front,
+              count == -1 ? 1 : count);
 }
 
 // blmoveGenericCommand: the source's type first; with data it is LMOVE.
@@ -133,17 +191,19 @@ void BlockingMove(CommandContext& ctx, ArgList args, bool from_left, bool to_lef
 }
 
 void CmdBLPop(CommandContext& ctx, ArgList args) {
-  BlockingPop(ctx, args, BlockOp::kListPop, true);
+  BlockingPopLastTimeout(ctx, args, BlockOp::kListPop, true);
 }
 void CmdBRPop(CommandContext& ctx, ArgList args) {
-  BlockingPop(ctx, args, BlockOp::kListPop, false);
+  BlockingPopLastTimeout(ctx, args, BlockOp::kListPop, false);
 }
 void CmdBZPopMin(CommandContext& ctx, ArgList args) {
-  BlockingPop(ctx, args, BlockOp::kZPop, true);
+  BlockingPopLastTimeout(ctx, args, BlockOp::kZPop, true);
 }
 void CmdBZPopMax(CommandContext& ctx, ArgList args) {
-  BlockingPop(ctx, args, BlockOp::kZPop, false);
+  BlockingPopLastTimeout(ctx, args, BlockOp::kZPop, false);
 }
+void CmdBLMPop(CommandContext& ctx, ArgList args) { BlockingMPop(ctx, args, BlockOp::kListPop); }
+void CmdBZMPop(CommandContext& ctx, ArgList args) { BlockingMPop(ctx, args, BlockOp::kZPop); }
 
 void CmdBLMove(CommandContext& ctx, ArgList args) {
   bool from_left = false, to_left = false;
@@ -164,7 +224,7 @@ void Serve(Shard& shard, ClientState& client, std::string_view key, void* object
   CommandContext ctx{shard, client, client.PushSink(), now, wall_us, false};
   switch (pop.op) {
     case BlockOp::kListPop:
-      PopListReply(ctx, key, *static_cast<List*>(object), pop.from_front);
+      PopListReply(ctx, key, *static_cast<List*>(object), pop.from_front, pop.count);
       break;
     case BlockOp::kListMove:
       // A destination of another kind: WRONGTYPE to the waiter, nothing moves (Redis pops, fails
@@ -172,7 +232,7 @@ void Serve(Shard& shard, ClientState& client, std::string_view key, void* object
       ListMove(ctx, key, pop.dest, pop.from_front, pop.to_front);
       break;
     case BlockOp::kZPop:
-      PopZSetReply(ctx, key, *static_cast<ZSet*>(object), !pop.from_front);
+      PopZSetReply(ctx, key, *static_cast<ZSet*>(object), !pop.from_front, pop.count);
       break;
   }
   client.PushWritten();
@@ -199,6 +259,19 @@ constexpr CommandSpec MoveRow(std::string_view name, int arity, Handler handler,
   return spec;
 }
 
+// BLMPOP/BZMPOP find their keys through numkeys (Redis "movablekeys"): no key positions in the
+// row, so scripts, whose undo log needs them, cannot call them (Redis allows it; they do not
+// block there).
+constexpr CommandSpec MPopRow(std::string_view name, Handler handler, std::string_view summary,
+                              std::string_view arguments, std::string_view group) {
+  CommandSpec spec = CollectionRow(name, -5, kWrite | kBlocking, handler, summary, arguments, group,
+                                   Lifetime::kRemoves);
+  spec.first_key = 0;
+  spec.last_key = 0;
+  spec.key_step = 0;
+  return spec;
+}
+
 constexpr CommandSpec kBlockingCommands[] = {
     PopRow("blpop", kBlockFlags, CmdBLPop,
            "Remove and get the first element in a list, or block until one is available", "list"),
@@ -220,6 +293,11 @@ constexpr CommandSpec kBlockingCommands[] = {
             "Pop an element from a list, push it to another list and return it; or block until "
             "one is available",
             "source destination timeout"),
+    MPopRow("blmpop", CmdBLMPop, "Pop elements from a list, or block until one is available",
+            "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]", "list"),
+    MPopRow("bzmpop", CmdBZMPop,
+            "Remove and return members with scores in a sorted set or block until one is available",
+            "timeout numkeys key [key ...] MIN|MAX [COUNT count]", "sorted-set"),
 };
 
 }  // namespace

@@ -31,6 +31,7 @@ struct BlockedPop {
   bool from_front = true;  // LPOP side / LEFT source / ZPOPMIN
   bool to_front = true;    // BLMOVE's destination side
   std::string dest;        // kListMove only
+  int64_t count = -1;      // BLMPOP/BZMPOP's COUNT (reply [key, [elements]]); -1: single pop
   std::vector<std::string> keys;
 };
 
