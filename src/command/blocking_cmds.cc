@@ -259,6 +259,9 @@ constexpr CommandSpec MoveRow(std::string_view name, int arity, Handler handler,
   return spec;
 }
 
+// The hints name the LEFT|RIGHT (MIN|MAX) argument in words: the hint parser (command_hints.cc)
+// reads a bare oneof before an optional block as one alternative, so Redis's text does not
+// round-trip there.
 // BLMPOP/BZMPOP find their keys through numkeys (Redis "movablekeys"): no key positions in the
 // row, so scripts, whose undo log needs them, cannot call them (Redis allows it; they do not
 // block there).
@@ -294,10 +297,10 @@ constexpr CommandSpec kBlockingCommands[] = {
             "one is available",
             "source destination timeout"),
     MPopRow("blmpop", CmdBLMPop, "Pop elements from a list, or block until one is available",
-            "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]", "list"),
+            "timeout numkeys key [key ...] left-or-right [COUNT count]", "list"),
     MPopRow("bzmpop", CmdBZMPop,
             "Remove and return members with scores in a sorted set or block until one is available",
-            "timeout numkeys key [key ...] MIN|MAX [COUNT count]", "sorted-set"),
+            "timeout numkeys key [key ...] min-or-max [COUNT count]", "sorted-set"),
 };
 
 }  // namespace
