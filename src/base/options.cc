@@ -330,9 +330,11 @@ std::string RewriteConfigFile(const std::string& path, const Config& config) {
   std::smatch match;
   for (std::string line; std::getline(in, line);) {
     if (std::regex_match(line, match, assignment)) {
+      // A copy: `match` points into `line`, which the loop may replace.
+      const std::string name = match[1].str();
       for (size_t i = 0; i < std::size(kOptions); ++i) {
         const OptionSpec& o = kOptions[i];
-        if ((o.flags & kOptMutable) == 0 || o.name != match[1].str()) continue;
+        if ((o.flags & kOptMutable) == 0 || o.name != name) continue;
         line = std::string(o.name) + " = " + OptionText(o, config);
         seen[i] = true;
       }

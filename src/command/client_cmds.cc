@@ -19,6 +19,7 @@
 #include "locknode/protocol/reply_sink.h"
 
 #include "client_list.h"
+#include "command/blocking_family.h"
 #include "command/help_reply.h"
 #include "conn_family.h"
 
@@ -154,6 +155,29 @@ void CmdClientNoEvict(CommandContext& ctx, ArgList args) {
   } else {
     ctx.reply.Error(errors::kErrSyntax);
   }
+}
+
+// Redis 7.0 clientCommand "unblock": a client blocked on keys gets its timeout reply (or, with
+// ERROR, -UNBLOCKED) and resumes; :1 if one was, :0 otherwise (unknown id, not blocked).
+void CmdClientUnblock(CommandContext& ctx, ArgList args) {
+  if (args.size() > 4) {
+    // Redis addReplySubcommandSyntaxError names the subcommand as the client spelled it.
+    std::string text = "ERR unknown subcommand or wrong number of arguments for '";
+    text.append(args[1]).append("'. Try CLIENT HELP.");
+    return ctx.reply.Error(text);
+  }
+  bool error = false;
+  if (args.size() == 4) {
+    error = EqualsIgnoreCase(args[3], "error");
+    if (!error && !EqualsIgnoreCase(args[3], "timeout")) {
+      return ctx.reply.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  }
+  const std::optional<int64_t> id = ParseInt64(args[2]);
+  if (!id) return ctx.reply.Error(errors::kErrNotInteger);
+  ClientState* target = ctx.shard.blocking().FindById(static_cast<uint64_t>(*id));
+  const bool unblocked = target != nullptr && UnblockClient(ctx.shard, *target, error);
+  ctx.reply.Integer(unblocked ? 1 : 0);
 }
 
 void CmdClientHelp(CommandContext& ctx, ArgList /*args*/);
@@ -295,6 +319,17 @@ constexpr CommandSpec kClientSubcommands[] = {
      "access.",
      "ON|OFF",
      "connection"},
+    {"unblock",
+     -3,
+     kAdmin | kClientFlags,
+     0,
+     0,
+     0,
+     CmdClientUnblock,
+     {},
+     "Unblock a client blocked in a blocking command from a different connection",
+     "client-id [TIMEOUT|ERROR]",
+     "connection"},
     {"help",
      2,
      kLoading,
@@ -352,6 +387,8 @@ void CmdClientHelp(CommandContext& ctx, ArgList /*args*/) {
       "    Suspend all, or just write, clients for <timeout> milliseconds.",
       "UNPAUSE",
       "    Stop the current client pause, resuming traffic.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
   };
   ReplyHelp(ctx, "CLIENT", kLines);
 }

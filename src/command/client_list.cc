@@ -26,10 +26,12 @@ void AppendClientInfo(const ClientState& client, Millis now, std::string* out) {
   Field(out, "name", client.name);
   Field(out, "age", (now - client.created_ms) / 1000);
   Field(out, "idle", (now - client.last_interaction_ms) / 1000);
-  // Redis 7.2 catClientInfoString order, for the flags locknode has: O (monitor) first, T last.
+  // Redis 7.2 catClientInfoString order, for the flags locknode has: O (monitor), b (blocked),
+  // T (no-touch).
   char flags[4];
   size_t n = 0;
   if (client.monitor) flags[n++] = 'O';
+  if (client.mode() == SessionMode::kBlocked) flags[n++] = 'b';  // Redis CLIENT_BLOCKED
   if (client.no_touch) flags[n++] = 'T';
   if (n == 0) flags[n++] = 'N';
   Field(out, "flags", std::string_view(flags, n));

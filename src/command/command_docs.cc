@@ -45,9 +45,9 @@ const CommandSpec* LookupByFullName(const CommandTable& table, std::string_view 
 
 std::vector<std::string_view> FlagNames(uint32_t flags) {
   static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
-      {kWrite, "write"}, {kReadOnly, "readonly"}, {kDenyOom, "denyoom"},
-      {kAdmin, "admin"}, {kNoScript, "noscript"}, {kLoading, "loading"},
-      {kFast, "fast"},   {kNoAuth, "no_auth"},    {kNoMulti, "no_multi"},
+      {kWrite, "write"},       {kReadOnly, "readonly"}, {kDenyOom, "denyoom"}, {kAdmin, "admin"},
+      {kNoScript, "noscript"}, {kBlocking, "blocking"}, {kLoading, "loading"}, {kFast, "fast"},
+      {kNoAuth, "no_auth"},    {kNoMulti, "no_multi"},
   };
   std::vector<std::string_view> out;
   for (const auto& [bit, name] : kNames) {
@@ -79,6 +79,7 @@ std::vector<std::string> AclCategories(const CommandSpec& spec) {
     }
     out.push_back(std::move(category));
   }
+  if (spec.flags & kBlocking) out.emplace_back("@blocking");  // acl.c: implied by the flag
   return out;
 }
 

@@ -96,6 +96,7 @@ CommandTable BuildCommandTable() {
   RegisterPubSubCommands(table);
   RegisterTransactionCommands(table);
   RegisterMonitorCommands(table);
+  RegisterBlockingCommands(table);
   return table;
 }
 

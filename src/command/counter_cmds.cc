@@ -27,6 +27,7 @@
 
 #include "command/expire_time.h"
 #include "command/glob_match.h"
+#include "command/long_double.h"
 #include "command/read_lookup.h"
 
 namespace locknode::command {
@@ -121,26 +122,6 @@ void CmdDecrBy(CommandContext& ctx, ArgList args) {
     return;
   }
   IncrDecr(ctx, args[1], -*incr);
-}
-
-// Redis string2ld: strtold on a NUL-terminated copy; refused when empty, too long, starting
-// with a space, with trailing bytes, NaN, or out of range (ERANGE to +-HUGE_VAL or to zero).
-// strtold also takes hex ("0x10") and "inf", as Redis does.
-std::optional<long double> ParseLongDouble(std::string_view s) {
-  if (s.empty() || s.size() >= kMaxLongDoubleChars) return std::nullopt;
-  char buf[kMaxLongDoubleChars];
-  std::memcpy(buf, s.data(), s.size());
-  buf[s.size()] = '\0';
-  errno = 0;
-  char* end = nullptr;
-  const long double value = std::strtold(buf, &end);
-  const bool range = errno == ERANGE && (value == HUGE_VALL || value == -HUGE_VALL ||
-                                         std::fpclassify(value) == FP_ZERO);
-  if (std::isspace(static_cast<unsigned char>(buf[0])) || *end != '\0' || range ||
-      std::isnan(value)) {
-    return std::nullopt;
-  }
-  return value;
 }
 
 // Redis ld2string(LD_STR_HUMAN): "%.17Lf", trailing zeros (and a bare '.') dropped, "-0" -> "0".

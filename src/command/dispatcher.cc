@@ -8,6 +8,7 @@
 #include "locknode/protocol/errors.h"
 #include "locknode/script/command_invoker.h"
 
+#include "command/blocking_family.h"
 #include "command/funnel.h"
 #include "command/reply_text.h"
 #include "command/write_policy.h"
@@ -251,7 +252,8 @@ void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::Repl
   }
   // Rejected commands do not add to total_commands_processed; commands called from scripts do.
   ++shard.stats().commands_processed;
-  CommandContext ctx{shard, client, reply, caller.now, caller.wall_us};
+  const bool may_block = caller.origin == Origin::kClient && client.can_push();
+  CommandContext ctx{shard, client, reply, caller.now, caller.wall_us, may_block};
   const Clock& clock = shard.clock();
   // Redis call(): the handler's duration, read on the monotonic clock around it. A client
   // command's start is the read its time snapshot came from, so this adds one clock read.
@@ -294,6 +296,22 @@ void Dispatcher::Execute(ArgList args, ClientState& client, protocol::ReplySink&
   Caller caller{Origin::kClient, client, start_ns / 1'000'000, clock.WallUs()};
   caller.start_ns = start_ns;
   RunCommand(shard_, args, caller, reply);
+  // Redis handleClientsBlockedOnKeys after call(): keys the command (or its whole script or
+  // transaction) pushed to feed the clients blocked on them. Only set while someone is blocked.
+  if (shard_.blocking().has_ready()) [[unlikely]] {
+    ServeBlockedClients(shard_, caller.now, caller.wall_us);
+  }
+}
+
+void Dispatcher::ClientClosed(ClientState& client) {
+  shard_.pubsub().RemoveClient(client);
+  shard_.transactions().Drop(client.id);
+  shard_.monitors().Remove(client);
+  shard_.blocking().Remove(client);
+}
+
+void Dispatcher::BlockTimedOut(ClientState& client) {
+  UnblockClient(shard_, client, /*error=*/false);
 }
 
 }  // namespace locknode::command

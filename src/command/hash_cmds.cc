@@ -23,6 +23,7 @@
 
 #include "command/hash_family.h"
 #include "command/hash_value.h"
+#include "command/long_double.h"
 #include "command/read_lookup.h"
 
 namespace locknode::command {
@@ -187,24 +188,6 @@ void CmdHIncrBy(CommandContext& ctx, ArgList args) {
   hash->Commit(ctx.shard.keyspace(), args[1], ctx.now);
   ctx.reply.Integer(value);
   NotifyKeyspaceEvent(ctx.shard.events(), kNotifyHash, "hincrby", args[1]);
-}
-
-// Redis string2ld: strtold over the whole text, no leading space, no overflow, no NaN.
-std::optional<long double> ParseLongDouble(std::string_view s) {
-  constexpr size_t kMaxLongDoubleChars = size_t{5} * 1024;  // Redis MAX_LONG_DOUBLE_CHARS
-  if (s.empty() || s.size() >= kMaxLongDoubleChars) return std::nullopt;
-  char buf[kMaxLongDoubleChars];
-  std::memcpy(buf, s.data(), s.size());
-  buf[s.size()] = '\0';
-  errno = 0;
-  char* end = nullptr;
-  const long double value = std::strtold(buf, &end);
-  if (std::isspace(static_cast<unsigned char>(buf[0])) != 0 || *end != '\0' ||
-      (errno == ERANGE && (value == HUGE_VALL || value == -HUGE_VALL || value == 0)) ||
-      errno == EINVAL || std::isnan(value)) {
-    return std::nullopt;
-  }
-  return value;
 }
 
 // Redis ld2string(LD_STR_HUMAN): "%.17Lf" without trailing zeros (or point); "-0" is "0".

@@ -127,7 +127,7 @@ void AddClients(CommandContext& ctx, InfoText& info) {
             control != nullptr ? static_cast<int64_t>(control->ClientCount()) : 1);
   info.Line("cluster_connections", 0);
   info.Line("maxclients", ctx.shard.config().maxclients);
-  info.Line("blocked_clients", 0);
+  info.Line("blocked_clients", static_cast<int64_t>(ctx.shard.blocking().blocked_count()));
   info.Line("tracking_clients", 0);
 }
 

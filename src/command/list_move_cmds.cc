@@ -105,8 +105,10 @@ void CmdLPos(CommandContext& ctx, ArgList args) {
   for (const int64_t h : hits) ctx.reply.Integer(h);
 }
 
+}  // namespace
+
 // LEFT / RIGHT (getListPositionFromObjectOrReply).
-bool ParseEnd(std::string_view arg, bool* left) {
+bool ParseListEnd(std::string_view arg, bool* left) {
   *left = EqualsIgnoreCase(arg, "left");
   return *left || EqualsIgnoreCase(arg, "right");
 }
@@ -114,13 +116,14 @@ bool ParseEnd(std::string_view arg, bool* left) {
 // lmoveGenericCommand: the source decides first (missing: null), then the destination's type;
 // the element moves (source and destination may be the same list), and an emptied source is
 // deleted. Events as Redis orders them: the destination's "new" and push, the reply, then the
-// source's pop and "del".
-void MoveGeneric(CommandContext& ctx, ArgList args, bool from_left, bool to_left) {
-  const auto src_found = LookupTyped(ctx, args[1], ValueKind::kList, false);
+// source's pop and "del". Also how a served BLMOVE moves its element (blocking_cmds.cc).
+void ListMove(CommandContext& ctx, std::string_view src_key, std::string_view dst_key,
+              bool from_left, bool to_left) {
+  const auto src_found = LookupTyped(ctx, src_key, ValueKind::kList, false);
   if (src_found.match == Match::kWrongType) return;
   if (src_found.match == Match::kMissing) return ctx.reply.Null();
   List* src = static_cast<List*>(src_found.entry.object);
-  const auto dst_found = LookupTyped(ctx, args[2], ValueKind::kList, false);
+  const auto dst_found = LookupTyped(ctx, dst_key, ValueKind::kList, false);
   if (dst_found.match == Match::kWrongType) return;
   List* dst =
       dst_found.match == Match::kFound ? static_cast<List*>(dst_found.entry.object) : nullptr;
@@ -137,26 +140,30 @@ void MoveGeneric(CommandContext& ctx, ArgList args, bool from_left, bool to_left
   }
   // Another key's store leaves `src` where it is (the keyspace never moves objects).
   if (created != nullptr) {
-    StoreNew(ctx, args[2], std::move(created));
+    StoreNew(ctx, dst_key, std::move(created));
   } else {
-    ctx.shard.keyspace().ObjectChanged(args[2], *dst);
+    ctx.shard.keyspace().ObjectChanged(dst_key, *dst);
   }
   KeyspaceEvents& events = ctx.shard.events();
-  NotifyKeyspaceEvent(events, kNotifyList, to_left ? "lpush" : "rpush", args[2]);
+  NotifyKeyspaceEvent(events, kNotifyList, to_left ? "lpush" : "rpush", dst_key);
   ctx.reply.Bulk(value);
-  NotifyKeyspaceEvent(events, kNotifyList, from_left ? "lpop" : "rpop", args[1]);
-  if (dst != src) AfterRemoval(ctx, args[1], *src);
+  NotifyKeyspaceEvent(events, kNotifyList, from_left ? "lpop" : "rpop", src_key);
+  if (dst != src) AfterRemoval(ctx, src_key, *src);
 }
+
+namespace {
 
 void CmdLMove(CommandContext& ctx, ArgList args) {
   bool from_left = false, to_left = false;
-  if (!ParseEnd(args[3], &from_left) || !ParseEnd(args[4], &to_left)) {
+  if (!ParseListEnd(args[3], &from_left) || !ParseListEnd(args[4], &to_left)) {
     return ctx.reply.Error(protocol::kErrSyntax);
   }
-  MoveGeneric(ctx, args, from_left, to_left);
+  ListMove(ctx, args[1], args[2], from_left, to_left);
 }
 
-void CmdRPopLPush(CommandContext& ctx, ArgList args) { MoveGeneric(ctx, args, false, true); }
+void CmdRPopLPush(CommandContext& ctx, ArgList args) {
+  ListMove(ctx, args[1], args[2], false, true);
+}
 
 // LMOVE and RPOPLPUSH may create the destination, which then has no TTL: kNoTtl (the TTL rule
 // of a key other than args[first_key] is not expressible as kKeepsTtl).

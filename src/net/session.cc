@@ -27,7 +27,8 @@ Session::Session(tcp::socket socket, asio::ssl::context* tls, const SessionConte
     : transport_(std::move(socket), tls, context.poller),
       ctx_(context),
       rbuf_(kInitialReadBuffer),
-      writer_(&pending_) {
+      writer_(&pending_),
+      block_timer_(context.io) {
   client_.id = id;
   client_.set_signals(this);
 }
@@ -63,6 +64,8 @@ void Session::Close(std::string_view reason) {
   closed_ = true;
   spdlog::debug("client {} ({}) closed: {}", client_.id, client_.peer, reason);
   transport_.Close();  // pending handlers complete with operation_aborted
+  ++block_generation_;
+  block_timer_.cancel();
   // Its subscriptions, MULTI queue and WATCHes go now, while the shard is surely alive (handlers
   // may hold this session past the shard's end at shutdown); no message reaches it after this.
   ctx_.dispatcher.ClientClosed(client_);

@@ -46,8 +46,9 @@ size_t Session::MemoryUsage() const {
 
 std::optional<ClientLimit> Session::SweepCheck(Millis now) {
   const Config& config = ctx_.config;
-  // A client held by CLIENT PAUSE is waiting for us, not idle (Redis skips blocked clients).
-  if (config.timeout > 0 && held_bytes_ == 0 &&
+  // A client held by CLIENT PAUSE is waiting for us, and a blocked one waits as long as its own
+  // command's timeout says: neither is idle (Redis clientsCron skips CLIENT_BLOCKED clients).
+  if (config.timeout > 0 && held_bytes_ == 0 && client_.mode() != command::SessionMode::kBlocked &&
       now - client_.last_interaction_ms > config.timeout * 1000) {
     return ClientLimit::kIdle;
   }

@@ -1,5 +1,8 @@
 // Session state changes signalled by commands (command::SessionSignals): applied when they
 // happen, so the read loop never polls the client state after a command.
+#include <algorithm>
+#include <chrono>
+
 #include <boost/asio/post.hpp>
 
 #include "locknode/net/session.h"
@@ -23,7 +26,27 @@ void Session::CloseAfterReply() { closing_ = true; }
 // this session's batch, so the rest of its pipeline is run on the next turn of the loop.
 void Session::ModeChanged(SessionMode from, SessionMode to) {
   if (from != SessionMode::kBlocked || to != SessionMode::kNormal) return;
+  ++block_generation_;  // a timeout handler already queued finds itself stale
+  block_timer_.cancel();
+  // Nothing pipelined behind the blocking command and a read in flight (the usual waiter): the
+  // read's completion runs whatever comes next, and the wake-up reply's write was started by
+  // PushWritten, so there is nothing to resume (one event-loop turn saved per wake-up).
+  if (reading_ && rbuf_.unparsed_size() == 0 && !closing_) return;
   boost::asio::post(ctx_.io, [self = shared_from_this()] { self->Resume(); });
+}
+
+// A blocking command's timeout: Redis checks blocked clients' timeouts every event-loop pass
+// (handleBlockedClientsTimeout); one timer per blocked client with a timeout does it here
+// without any polling. Waits of 0 arm nothing.
+void Session::BlockDeadline(Millis deadline) {
+  const Millis delay = std::max<Millis>(0, deadline - ctx_.clock.NowMs());
+  const uint64_t generation = ++block_generation_;
+  block_timer_.expires_after(std::chrono::milliseconds(delay));
+  block_timer_.async_wait(
+      [self = shared_from_this(), generation](const boost::system::error_code& ec) {
+        if (ec || self->closed_ || generation != self->block_generation_) return;
+        self->ctx_.dispatcher.BlockTimedOut(self->client_);
+      });
 }
 
 // Runs what the client pipelined behind its blocking command. With a read in flight the buffer

@@ -50,6 +50,8 @@ WORKLOADS = {
     "hash_cycle": "--mode cycle --hash yes --clients 50 --keys 1000000 --px 30000",
     "hash_memory": "--mode memory --hash yes --clients 50 --keys {fill_keys} --px 600000",
     "publish": "--mode publish --clients 8 --pipeline 32",
+    # python-redis-lock's wait: 50 clients blocked in BLPOP on one list, one pusher.
+    "handoff": "--mode handoff --clients 50 --pipeline 8",
 }
 
 # (workload, metric, label, target ratio locknode/redis, "ge" (>= target) or "le"); None: info.
@@ -85,6 +87,8 @@ METRICS = [
     ("idle", "p99_us", "PING p99 us w/ idle", None, None),
     ("publish", "ops_per_sec", "publish->1 sub msgs/s", None, None),
     ("publish", "server_cpu_us_per_op", "  server CPU us/msg", 0.6, "le"),
+    ("handoff", "ops_per_sec", "BLPOP handoffs/s (50 waiters)", None, None),
+    ("handoff", "server_cpu_us_per_op", "  server CPU us/handoff", 0.7, "le"),
 ]
 
 

@@ -4,12 +4,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <regex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 #include "support/resp_client.h"
@@ -155,6 +157,45 @@ DiffStep Expect(int conn, int replies) {
   return step;
 }
 
+DiffStep Blocks(int conn, const std::vector<std::string>& args, int blocked) {
+  DiffStep step{EncodeCommand(args), 0};
+  step.conn = conn;
+  step.await_blocked = blocked;
+  return step;
+}
+
+DiffStep UnblockOf(int conn, int target, const std::string& reason) {
+  std::vector<std::string> args = {"CLIENT", "UNBLOCK", "{id}"};
+  if (!reason.empty()) args.push_back(reason);
+  DiffStep step = Cmd(args);
+  step.conn = conn;
+  step.id_of = target;
+  return step;
+}
+
+namespace {
+
+// INFO clients' blocked_clients, or -1 when the reply has none.
+int BlockedClients(RespClient& admin) {
+  const std::string info = admin.Call({"INFO", "clients"});
+  const size_t at = info.find("blocked_clients:");
+  if (at == std::string::npos) return -1;
+  return std::atoi(info.c_str() + at + std::strlen("blocked_clients:"));
+}
+
+// Polls (every millisecond, up to two seconds) until `server` reports `want` blocked clients.
+bool AwaitBlocked(ServerProcess& server, const std::string& password, int want) {
+  RespClient admin(server.port());
+  if (!password.empty()) admin.Call({"AUTH", password});
+  for (int i = 0; i < 2000; ++i) {
+    if (BlockedClients(admin) == want) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
+}  // namespace
+
 DiffStep Hello(const std::vector<std::string>& args) {
   return DiffStep{EncodeCommand(args), 1, Compare::kHello};
 }
@@ -241,10 +282,24 @@ std::vector<std::string> DiffTest::RunCase(const DiffCase& c, Tally* tally) {
   // Connection pairs: [0] is the case's main connection, more are opened on first use.
   std::vector<std::unique_ptr<RespClient>> refs;
   std::vector<std::unique_ptr<RespClient>> subs;
+  // CLIENT ID of the connections a step names in id_of, per server (reference, subject).
+  std::vector<std::pair<std::string, std::string>> ids;
   auto open = [&](size_t n) {
     while (refs.size() <= n) {
       refs.push_back(std::make_unique<RespClient>(reference_->port()));
       subs.push_back(std::make_unique<RespClient>(subject_->port()));
+      ids.emplace_back();
+      const bool wanted = std::any_of(c.steps.begin(), c.steps.end(), [&](const DiffStep& s) {
+        return s.id_of == static_cast<int>(refs.size() - 1);
+      });
+      if (wanted) {
+        // ":<id>\r\n" -> "<id>"
+        auto id = [](RespClient& client) {
+          const std::string r = client.Call({"CLIENT", "ID"});
+          return r.size() > 3 ? r.substr(1, r.size() - 3) : r;
+        };
+        ids.back() = {id(*refs.back()), id(*subs.back())};
+      }
     }
   };
   open(0);
@@ -289,8 +344,24 @@ std::vector<std::string> DiffTest::RunCase(const DiffCase& c, Tally* tally) {
     RespClient& ref = *refs[static_cast<size_t>(step.conn)];
     RespClient& sub = *subs[static_cast<size_t>(step.conn)];
     const Clock::time_point sent_at = Clock::now();
-    const bool ref_sent = step.request.empty() || ref.Send(step.request);
-    const bool sub_sent = step.request.empty() || sub.Send(step.request);
+    std::string ref_request = step.request, sub_request = step.request;
+    if (step.id_of >= 0) {
+      open(static_cast<size_t>(step.id_of));
+      const auto& [ref_id, sub_id] = ids[static_cast<size_t>(step.id_of)];
+      // Cmd encoded "{id}" as a 4-byte bulk: re-encode it with the id's length.
+      const std::string placeholder = "$4\r\n{id}\r\n";
+      auto put = [&](std::string& request, const std::string& id) {
+        const size_t at = request.find(placeholder);
+        if (at != std::string::npos) {
+          request.replace(at, placeholder.size(),
+                          "$" + std::to_string(id.size()) + "\r\n" + id + "\r\n");
+        }
+      };
+      put(ref_request, ref_id);
+      put(sub_request, sub_id);
+    }
+    const bool ref_sent = step.request.empty() || ref.Send(ref_request);
+    const bool sub_sent = step.request.empty() || sub.Send(sub_request);
     std::vector<std::pair<std::string, std::string>> replies;
     for (int r = 0; r < step.replies; ++r) {
       // A write to a connection the server already closed counts as a close.
@@ -298,6 +369,14 @@ std::vector<std::string> DiffTest::RunCase(const DiffCase& c, Tally* tally) {
       std::string got = sub_sent ? sub.Read().Describe() : "<eof>";
       replies.emplace_back(std::move(want), std::move(got));
       if (replies.back().first == "<eof>" && replies.back().second == "<eof>") break;
+    }
+    if (step.await_blocked >= 0) {
+      for (ServerProcess* server : {reference_, subject_}) {
+        if (!AwaitBlocked(*server, *password_, step.await_blocked)) {
+          return {c.name + " step " + std::to_string(i) + ": " + server->name() + " never had " +
+                  std::to_string(step.await_blocked) + " blocked clients"};
+        }
+      }
     }
     const double window_ms =
         std::chrono::duration<double, std::milli>(Clock::now() - sent_at).count();

@@ -51,6 +51,14 @@ struct DiffStep {
   // first use, e.g. a publisher beside a subscriber). An empty request only reads, e.g. the
   // messages a PUBLISH on another connection pushed to this one.
   int conn = 0;
+  // >= 0: after this step, wait until both servers report this many blocked_clients (INFO
+  // clients), so a later step on another connection surely runs after a blocking command
+  // blocked. Not compared: a server that never gets there fails the case.
+  int await_blocked = -1;
+  // >= 0: "{id}" in `request` becomes that connection's CLIENT ID on each server (the two
+  // servers number clients differently), e.g. CLIENT UNBLOCK of a blocked connection. The
+  // harness asks each such connection for its id right after opening it.
+  int id_of = -1;
 };
 
 // A multibulk command built from arguments.
@@ -77,6 +85,11 @@ std::string NowPlusS(int64_t s);
 DiffStep NoTtl(DiffStep step);
 // `step` sent and read on connection `conn` of the case (DiffStep::conn).
 DiffStep On(int conn, DiffStep step);
+// Sends a blocking command on `conn`, reads nothing, and waits until `blocked` clients are
+// blocked on both servers (DiffStep::await_blocked); Expect(conn, 1) reads the reply later.
+DiffStep Blocks(int conn, const std::vector<std::string>& args, int blocked = 1);
+// CLIENT UNBLOCK <id of `target`> [reason], sent on `conn` (DiffStep::id_of).
+DiffStep UnblockOf(int conn, int target, const std::string& reason = "");
 // Reads `replies` more replies on `conn` without sending anything (pushed messages).
 DiffStep Expect(int conn, int replies);
 // Cmd compared with Compare::kHello.

@@ -70,6 +70,11 @@ class SessionSignals {
   virtual protocol::ReplySink& PushSink() = 0;
   virtual void PushWritten() = 0;
 
+  // The command just entered kBlocked with a timeout: at `deadline` (monotonic ms, the Clock's)
+  // the session calls Dispatcher::BlockTimedOut, unless it left kBlocked before (leaving
+  // cancels it). A client that cannot time out (unit tests' fakes) ignores it.
+  virtual void BlockDeadline(Millis /*deadline*/) {}
+
  protected:
   ~SessionSignals() = default;
 };
@@ -123,6 +128,10 @@ class ClientState {
   bool can_push() const { return signals_ != nullptr; }
   protocol::ReplySink& PushSink() { return signals_->PushSink(); }
   void PushWritten() { signals_->PushWritten(); }
+  // See SessionSignals::BlockDeadline.
+  void SetBlockDeadline(Millis deadline) {
+    if (signals_ != nullptr) signals_->BlockDeadline(deadline);
+  }
 
   // Channels and patterns subscribed to (pub/sub keeps it current).
   size_t subscriptions() const { return subscriptions_; }

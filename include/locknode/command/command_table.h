@@ -28,6 +28,9 @@ struct CommandContext {
   protocol::ReplySink& reply;
   Millis now;
   int64_t wall_us;
+  // A client's own command, outside MULTI/EXEC and scripts: a blocking command may block
+  // (Redis CLIENT_DENY_BLOCKING is the opposite).
+  bool may_block = false;
 };
 
 using Handler = void (*)(CommandContext& ctx, ArgList args);  // plain fn ptr: no std::function
@@ -45,6 +48,7 @@ enum CommandFlag : uint32_t {
   // Internal (not in COMMAND INFO), read by the funnel's session-mode checks:
   kPubSubOk = 1u << 9,    // allowed in a RESP2 subscribed session (PING, QUIT, RESET, *SUBSCRIBE)
   kNotQueued = 1u << 10,  // runs at once while queuing a transaction (QUIT, RESET; EXEC, DISCARD)
+  kBlocking = 1u << 11,   // may block the client (BLPOP...): COMMAND INFO's "blocking"
 };
 
 // What a write command does to key lifetimes, declared on its row. The funnel derives the whole

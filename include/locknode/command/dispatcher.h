@@ -17,14 +17,13 @@ class Dispatcher {
   // Runs one command; its reply (exactly one top-level reply) goes to `reply`.
   void Execute(ArgList args, ClientState& client, protocol::ReplySink& reply);
 
-  // The connection of `client` is closing: its subscriptions, transaction queue and WATCHed keys
-  // go (later its blocked keys), so nothing in the shard refers to the ClientState after this
-  // and no message reaches a closed client.
-  void ClientClosed(ClientState& client) {
-    shard_.pubsub().RemoveClient(client);
-    shard_.transactions().Drop(client.id);
-    shard_.monitors().Remove(client);
-  }
+  // The connection of `client` is closing: its subscriptions, transaction queue, WATCHed keys,
+  // MONITOR and blocked wait go, so nothing in the shard refers to the ClientState after this and
+  // no message reaches a closed client.
+  void ClientClosed(ClientState& client);
+  // The blocked client's timeout passed (SessionSignals::BlockDeadline): it gets the timeout
+  // reply (a null array) and leaves kBlocked. Nothing if it is no longer blocked.
+  void BlockTimedOut(ClientState& client);
   // Heap bytes the shard holds for `client` (its queued transaction and watched keys), counted
   // in the client's memory and query-buffer limits.
   size_t ClientMemory(const ClientState& client) {

@@ -28,5 +28,6 @@ void RegisterCasCommands(CommandTable& table);         // DELEX DELIFEQ DIGEST
 void RegisterPubSubCommands(CommandTable& table);      // (P|S)(UN)SUBSCRIBE (S)PUBLISH PUBSUB
 void RegisterTransactionCommands(CommandTable& table);  // MULTI EXEC DISCARD WATCH UNWATCH
 void RegisterMonitorCommands(CommandTable& table);      // MONITOR
+void RegisterBlockingCommands(CommandTable& table);     // BLPOP BRPOP BLMOVE BRPOPLPUSH BZPOP*
 
 }  // namespace locknode::command

@@ -8,6 +8,7 @@
 #include "locknode/base/clock.h"
 #include "locknode/base/config.h"
 #include "locknode/base/password_digest.h"
+#include "locknode/command/blocking.h"
 #include "locknode/command/command_stats.h"
 #include "locknode/command/command_table.h"
 #include "locknode/command/key_events.h"
@@ -60,7 +61,8 @@ class Shard {
         start_ms_(clock.NowMs()),
         lua_(ScriptEngineOptions(config, clock)),
         scripts_(lua_, ScriptCacheLimits(config)),
-        events_(key_events_, pubsub_) {
+        events_(key_events_, pubsub_),
+        blocking_(key_events_) {
     // Validated when the configuration was read (options.cc).
     events_.SetFlags(ParseKeyspaceEvents(config.notify_keyspace_events).value_or(0));
     for (size_t i = 0; i < fast_path_writes_.size(); ++i) {
@@ -98,6 +100,7 @@ class Shard {
   PubSub& pubsub() { return pubsub_; }                 // channels, patterns, delivery
   KeyspaceEvents& events() { return events_; }         // notify-keyspace-events
   Monitors& monitors() { return monitors_; }           // clients in MONITOR mode
+  Blocking& blocking() { return blocking_; }           // clients blocked on keys (BLPOP...)
   // The row of a fast-path script's write (DEL, PEXPIRE, SET), looked up once at start.
   const CommandSpec& fast_path_write(script::FastPathWrite write) const {
     return *fast_path_writes_[static_cast<size_t>(write)];
@@ -127,6 +130,7 @@ class Shard {
   script::ScriptCache scripts_;
   PubSub pubsub_;
   KeyspaceEvents events_;  // after key_events_ and pubsub_, which it uses
+  Blocking blocking_;      // after key_events_: unsubscribes when destroyed
   std::array<const CommandSpec*, std::size(script::kFastPathWriteCommands)> fast_path_writes_{};
 };
 

@@ -9,6 +9,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "locknode/command/client_state.h"
 #include "locknode/net/client_limits.h"
@@ -121,6 +122,7 @@ class Session final : public std::enable_shared_from_this<Session>,
   void ModeChanged(command::SessionMode from, command::SessionMode to) override;
   protocol::ReplySink& PushSink() override;
   void PushWritten() override;
+  void BlockDeadline(Millis deadline) override;
   // The client-output-buffer-limit class that applies now: pubsub while subscribed.
   const OutputLimits& output_limits() const {
     return client_.subscriptions() != 0 ? ctx_.pubsub_output_limits : ctx_.output_limits;
@@ -142,6 +144,10 @@ class Session final : public std::enable_shared_from_this<Session>,
   protocol::RespWriter writer_;         // always encodes into pending_
   OutputLimitTracker output_limit_;
   RequestDeadline request_deadline_;  // client-request-timeout-ms
+  // A blocking command's timeout (BLPOP k 0.5). The generation tells a wait that completed
+  // after its block ended (woken with the handler already queued) from the current one.
+  boost::asio::steady_timer block_timer_;
+  uint64_t block_generation_ = 0;
   bool reading_ = false;
   bool writing_ = false;
   bool paused_ = false;   // over the high-water mark: neither parsing nor reading

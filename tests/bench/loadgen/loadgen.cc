@@ -335,5 +335,6 @@ int main(int argc, char** argv) {
   if (o.mode == "idle") return RunIdle(o);
   if (o.mode == "semaphore_memory") return RunSemaphoreMemory(o);
   if (o.mode == "publish") return RunPublish(o);
+  if (o.mode == "handoff") return RunHandoff(o);
   Usage();
 }

@@ -3,6 +3,7 @@
 // locknode_loadgen's command line (see Usage() in options.cc).
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace locknode::loadgen {
 
@@ -31,5 +32,11 @@ Options ParseOptions(int argc, char** argv);
 
 // --mode publish (publish.cc): PUBLISH to one channel with one reading subscriber.
 int RunPublish(const Options& o);
+// The JSON line of a rate workload (publish, handoff): ops, ops/s, server and generator CPU.
+// Returns the exit status (1 when nothing was measured).
+int PrintRateResult(std::string_view mode, const Options& o, double wall, int64_t ops,
+                    double server_cpu, double gen_cpu);
+// --mode handoff (handoff.cc): one pusher RPUSHes, --clients waiters loop on BLPOP.
+int RunHandoff(const Options& o);
 
 }  // namespace locknode::loadgen

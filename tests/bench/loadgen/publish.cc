@@ -111,18 +111,23 @@ int RunPublish(const Options& o) {
   const auto ops = static_cast<int64_t>((sub_bytes - sub_bytes_at_warm) / message_bytes);
   for (const Publisher& p : pubs) close(p.fd);
   close(sub);
+  return PrintRateResult("publish", o, wall, ops, srv, gen);
+}
+
+int PrintRateResult(std::string_view mode, const Options& o, double wall, int64_t ops,
+                    double server_cpu, double gen_cpu) {
   Json j;
-  j.Str("mode", "publish");
+  j.Str("mode", std::string(mode));
   j.Int("clients", o.clients);
   j.Int("pipeline", o.pipeline);
   j.Num("seconds", wall);
   j.Int("ops", ops);
   j.Num("ops_per_sec", static_cast<double>(ops) / wall);
-  j.Num("server_cpu_s", srv);
-  j.Num("server_cpu_pct", 100.0 * srv / wall);
-  if (ops > 0) j.Num("server_cpu_us_per_op", 1e6 * srv / static_cast<double>(ops));
-  j.Num("gen_cpu_s", gen);
-  j.Num("gen_cpu_pct", 100.0 * gen / wall);
+  j.Num("server_cpu_s", server_cpu);
+  j.Num("server_cpu_pct", 100.0 * server_cpu / wall);
+  if (ops > 0) j.Num("server_cpu_us_per_op", 1e6 * server_cpu / static_cast<double>(ops));
+  j.Num("gen_cpu_s", gen_cpu);
+  j.Num("gen_cpu_pct", 100.0 * gen_cpu / wall);
   std::printf("%s\n", j.str().c_str());
   return ops > 0 ? 0 : 1;
 }

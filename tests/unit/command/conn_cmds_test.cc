@@ -200,7 +200,8 @@ TEST_F(ConnTest, ClientTrackingAndNoEvict) {
 
 TEST_F(ConnTest, ClientHelpIsStatusLines) {
   const std::string reply = Run({"CLIENT", "HELP"});
-  EXPECT_EQ(reply.substr(0, reply.find("\r\n")), "*45");
+  EXPECT_EQ(reply.substr(0, reply.find("\r\n")), "*47");  // UNBLOCK's two lines included
+  EXPECT_NE(reply.find("+UNBLOCK <clientid> [TIMEOUT|ERROR]\r\n"), std::string::npos);
   EXPECT_NE(reply.find("+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"),
             std::string::npos);
   EXPECT_NE(reply.find("+    Prints this help.\r\n"), std::string::npos);
