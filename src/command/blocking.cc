@@ -62,10 +62,10 @@ std::vector<std::string> Blocking::TakeReady() {
   return std::exchange(ready_, {});
 }
 
-// Redis signalKeyAsReady: only a stored or changed value can feed a waiter, and a key is
-// queued once until it is served.
+// Redis signalKeyAsReady: only a stored (new or over a live key) or changed value can feed a
+// waiter, and a key is queued once until it is served.
 void Blocking::OnKeyChanged(std::string_view key, keyspace::KeyChange change) {
-  if (change != keyspace::KeyChange::kWritten) return;
+  if (change != keyspace::KeyChange::kWritten && change != keyspace::KeyChange::kCreated) return;
   if (!by_key_.contains(key) || ready_set_.contains(key)) return;
   ready_set_.emplace(key);
   ready_.emplace_back(key);
