@@ -58,10 +58,83 @@ DiffStep WriteUnlock(int tid, const std::string& request = "r1") {
                 {"1", "30000", Holder(tid) + ":write", "publish", "13500"});
 }
 
-// What a key holds afterwards: type, contents, remaining TTL.
-std::vector<DiffStep> Show(const std::string& key, bool hash) {
+// RFairLock (Redisson's defaults: fairLockWaitTimeout 5 s). Its scripts take the client clock in
+// ARGV; a fixed one keeps the waiter timeouts the same on both servers.
+const std::string kFairQueue = "redisson_lock_queue:{lock}";
+const std::string kFairTimeouts = "redisson_lock_timeout:{lock}";
+constexpr int64_t kNow = 1700000000000;
+constexpr int64_t kFairWait = 5000;
+std::string At(int64_t ms_after_now) { return std::to_string(kNow + ms_after_now); }
+DiffStep FairLock(int tid, int64_t clock = 0) {
+  return Script("fairlock_trylock", {"lock", kFairQueue, kFairTimeouts},
+                {"30000", Holder(tid), std::to_string(kFairWait), At(clock)}, true);
+}
+DiffStep FairUnlock(int tid, int64_t clock = 0) {
+  return Script("fairlock_unlock", {"lock", kFairQueue, kFairTimeouts, kChannel, Latch("r1")},
+                {"0", "30000", Holder(tid), At(clock), "publish", "13500"});
+}
+DiffStep FairForceUnlock() {
+  return Script("fairlock_force_unlock", {"lock", kFairQueue, kFairTimeouts, kChannel},
+                {"0", At(0), "publish"});
+}
+// The channel a queued thread waits on, and a subscriber to it on connection 1.
+std::string WaiterChannel(int tid) { return kChannel + ":" + Holder(tid); }
+DiffStep SubscribeWaiter(int tid) { return On(1, Cmd({"SUBSCRIBE", WaiterChannel(tid)})); }
+// A waiter's timeout score minus `base`: a PTTL read inside the script, so compared like one.
+DiffStep ScoreOffset(int tid, int64_t base) {
+  return ApproxPttl({"EVAL", "return redis.call('zscore', KEYS[1], ARGV[1]) - ARGV[2]", "1",
+                     kFairTimeouts, Holder(tid), At(base)});
+}
+
+// RPermitExpirableSemaphore "sem": permit ids are 16 random bytes Redisson sends hex-decoded
+// (binary); ARGV carries the expiry date and the client clock; 922337203685477 marks a permit
+// without lease.
+const std::string kSemTimeouts = "{sem}:timeout";
+const std::string kSemChannel = "redisson_sc:{sem}";
+const std::string kNoLease = "922337203685477";
+std::string PermitId(char n) {
+  return std::string("\x8f\x00\xd3\x1e\xff\x10\x7a\x02\xc4\x55\x90\x0b\x3c\xe1\x64", 15) + n;
+}
+DiffStep SemSetPermits(int n) {
+  return Script("pesemaphore_try_set_permits", {"sem", kSemChannel},
+                {std::to_string(n), "publish"});
+}
+DiffStep SemAcquire(char id, const std::string& expiry, int64_t clock = 0) {
+  return Script("pesemaphore_try_acquire", {"sem", kSemTimeouts, kSemChannel},
+                {"1", expiry, At(clock), kNoLease, "publish", PermitId(id)});
+}
+DiffStep SemRelease(char id, int64_t clock = 0) {
+  return Script("pesemaphore_try_release", {"sem", kSemChannel, kSemTimeouts},
+                {PermitId(id), "1", At(clock), "publish"});
+}
+DiffStep SemAvailable(int64_t clock = 0) {
+  return Script("pesemaphore_available_permits", {"sem", kSemTimeouts, kSemChannel},
+                {At(clock), "publish"});
+}
+
+// What a key holds afterwards: type, contents, remaining TTL. kMembers: a sorted set whose
+// scores derive from a PTTL read inside the script (RFairLock's waiter timeouts), so they can
+// differ by a millisecond; the cases compare them with ScoreOffset instead.
+enum Kind { kString, kHash, kList, kZset, kMembers };
+std::vector<DiffStep> Show(const std::string& key, Kind kind) {
   std::vector<DiffStep> steps = {Cmd({"TYPE", key})};
-  steps.push_back(hash ? Cmd({"HGETALL", key}) : Cmd({"GET", key}));
+  switch (kind) {
+    case kString:
+      steps.push_back(Cmd({"GET", key}));
+      break;
+    case kHash:
+      steps.push_back(Cmd({"HGETALL", key}));
+      break;
+    case kList:
+      steps.push_back(Cmd({"LRANGE", key, "0", "-1"}));
+      break;
+    case kZset:
+      steps.push_back(Cmd({"ZRANGE", key, "0", "-1", "WITHSCORES"}));
+      break;
+    case kMembers:
+      steps.push_back(Cmd({"ZRANGE", key, "0", "-1"}));
+      break;
+  }
   steps.push_back(Pttl(key));
   return steps;
 }
@@ -69,23 +142,23 @@ std::vector<DiffStep> Show(const std::string& key, bool hash) {
 struct Replay {
   std::string name;
   std::vector<DiffStep> steps;
-  std::vector<std::pair<std::string, bool>> keys;  // keys to show afterwards (name, is hash)
+  std::vector<std::pair<std::string, Kind>> keys;  // keys to show afterwards
 };
 
 DiffCase ToCase(const Replay& r) {
   DiffCase c{r.name, {Cmd({"FLUSHALL"})}};
   c.steps.insert(c.steps.end(), r.steps.begin(), r.steps.end());
   c.steps.push_back(Cmd({"DBSIZE"}));
-  for (const auto& [key, hash] : r.keys) {
-    for (DiffStep& s : Show(key, hash)) c.steps.push_back(std::move(s));
+  for (const auto& [key, kind] : r.keys) {
+    for (DiffStep& s : Show(key, kind)) c.steps.push_back(std::move(s));
   }
   c.steps.push_back(Cmd({"FLUSHALL"}));
   return c;
 }
 
 const std::vector<Replay>& Replays() {
-  const std::pair<std::string, bool> lock = {"lock", true};
-  const std::pair<std::string, bool> rw = {"rw", true};
+  const std::pair<std::string, Kind> lock = {"lock", kHash};
+  const std::pair<std::string, Kind> rw = {"rw", kHash};
   static const auto* all = new std::vector<Replay>{
       // RLock
       {"rlock acquire", {TryLock(1), Cmd({"OBJECT", "ENCODING", "lock"})}, {lock}},
@@ -96,7 +169,9 @@ const std::vector<Replay>& Replays() {
         NoTtl(Cmd({"EVAL", "local x = 0 for i = 1, 3000000 do x = x + i end return 0", "0"})),
         TryLock(2)},
        {lock}},
-      {"rlock unlock one level", {TryLock(1), TryLock(1), Unlock(1)}, {lock, {Latch("r1"), false}}},
+      {"rlock unlock one level",
+       {TryLock(1), TryLock(1), Unlock(1)},
+       {lock, {Latch("r1"), kString}}},
       {"rlock unlock by another thread", {TryLock(1), Unlock(2)}, {lock}},
       {"rlock unlock not held", {Unlock(1)}, {lock}},
       {"rlock unlock latch replay",
@@ -109,33 +184,33 @@ const std::vector<Replay>& Replays() {
         Script("rlock_renew", {"lock", "lock2", "lock3"},
                {"30000", Holder(1), Holder(1), Holder(1)}),
         Script("rlock_renew", {"lock"}, {"30000", Holder(2)})},
-       {lock, {"lock2", true}}},
+       {lock, {"lock2", kHash}}},
       {"rlock force unlock missing",
        {Script("rlock_force_unlock", {"lock", kChannel}, {"0", "publish"})},
        {lock}},
-      {"rlock full release", {TryLock(1), Unlock(1), TryLock(2)}, {lock, {Latch("r1"), false}}},
+      {"rlock full release", {TryLock(1), Unlock(1), TryLock(2)}, {lock, {Latch("r1"), kString}}},
       {"rlock force unlock",
        {TryLock(1), Script("rlock_force_unlock", {"lock", kChannel}, {"0", "publish"})},
        {lock}},
       // RReadWriteLock
-      {"read lock acquire", {ReadLock(1)}, {rw, {RwTimeoutPrefix(1) + ":1", false}}},
+      {"read lock acquire", {ReadLock(1)}, {rw, {RwTimeoutPrefix(1) + ":1", kString}}},
       {"read lock two readers and reentry",
        {ReadLock(1), ReadLock(2), ReadLock(1)},
-       {rw, {RwTimeoutPrefix(1) + ":2", false}, {RwTimeoutPrefix(2) + ":1", false}}},
+       {rw, {RwTimeoutPrefix(1) + ":2", kString}, {RwTimeoutPrefix(2) + ":1", kString}}},
       {"write blocked by read", {ReadLock(1), WriteLock(2)}, {rw}},
       {"write acquire and reentry", {WriteLock(1), WriteLock(1), ReadLock(2)}, {rw}},
       {"read under own write", {WriteLock(1), ReadLock(1)}, {rw}},
       {"write unlock one level",
        {WriteLock(1), WriteLock(1), WriteUnlock(1)},
-       {rw, {Latch("r1"), false}}},
+       {rw, {Latch("r1"), kString}}},
       {"read unlock with another reader",
        {ReadLock(1), ReadLock(2), ReadUnlock(1)},
-       {rw, {RwTimeoutPrefix(1) + ":1", false}, {Latch("r1"), false}}},
+       {rw, {RwTimeoutPrefix(1) + ":1", kString}, {Latch("r1"), kString}}},
       {"read renew",
        {ReadLock(1), Cmd({"PEXPIRE", "rw", "5000"}),
         Script("rreadlock_renew", {"rw", "{rw}"}, {"30000", "1", Holder(1)}),
         Script("rreadlock_renew", {"rw", "{rw}"}, {"30000", "1", Holder(3)})},
-       {rw, {RwTimeoutPrefix(1) + ":1", false}}},
+       {rw, {RwTimeoutPrefix(1) + ":1", kString}}},
       {"write unlock full", {WriteLock(1), WriteUnlock(1)}, {rw}},
       {"write unlock leaves readers", {WriteLock(1), ReadLock(1), WriteUnlock(1)}, {rw}},
       {"read unlock last", {ReadLock(1), ReadUnlock(1)}, {rw}},
@@ -143,26 +218,26 @@ const std::vector<Replay>& Replays() {
       // RSemaphore
       {"semaphore acquire without permits",
        {Script("rsemaphore_try_acquire", {"sem"}, {"1"})},
-       {{"sem", false}}},
+       {{"sem", kString}}},
       {"semaphore too few permits",
        {Cmd({"SET", "sem", "1"}), Script("rsemaphore_try_acquire", {"sem"}, {"2"})},
-       {{"sem", false}}},
+       {{"sem", kString}}},
       {"semaphore acquire",
        {Cmd({"SET", "sem", "3"}), Script("rsemaphore_try_acquire", {"sem"}, {"2"})},
-       {{"sem", false}}},
+       {{"sem", kString}}},
       {"semaphore set permits twice",
        {Script("rsemaphore_try_set_permits", {"sem", "redisson_sc:{sem}"}, {"5", "publish"}),
         Script("rsemaphore_try_set_permits", {"sem", "redisson_sc:{sem}"}, {"5", "publish"})},
-       {{"sem", false}}},
+       {{"sem", kString}}},
       {"semaphore release",
        {Script("rsemaphore_release", {"sem", "redisson_sc:{sem}"}, {"2", "publish"})},
-       {{"sem", false}}},
+       {{"sem", kString}}},
       // RCountDownLatch
       {"latch set when set",
        {Cmd({"SET", "latch", "3"}),
         Script("rlatch_try_set_count", {"latch", "redisson_countdownlatch__channel__{latch}"},
                {"1", "2", "publish"})},
-       {{"latch", false}}},
+       {{"latch", kString}}},
       {"latch set and count down",
        {Script("rlatch_try_set_count", {"latch", "redisson_countdownlatch__channel__{latch}"},
                {"1", "2", "publish"}),
@@ -170,7 +245,62 @@ const std::vector<Replay>& Replays() {
                {"0", "publish"}),
         Script("rlatch_count_down", {"latch", "redisson_countdownlatch__channel__{latch}"},
                {"0", "publish"})},
-       {{"latch", false}}},
+       {{"latch", kString}}},
+      // RFairLock
+      {"fair lock acquire free",
+       {FairLock(1)},
+       {lock, {kFairQueue, kList}, {kFairTimeouts, kZset}}},
+      {"fair lock reentry", {FairLock(1), FairLock(1)}, {lock}},
+      {"fair lock waiters queue",
+       {FairLock(1), FairLock(2), FairLock(2), FairLock(3), ScoreOffset(2, kFairWait),
+        ScoreOffset(3, 2 * kFairWait)},
+       {lock, {kFairQueue, kList}, {kFairTimeouts, kMembers}}},
+      {"fair lock unlock hands over",
+       {SubscribeWaiter(2), FairLock(1), FairLock(2), FairLock(3), FairUnlock(1), Expect(1, 1),
+        FairLock(3), FairLock(2), ScoreOffset(3, 0)},
+       {lock, {kFairQueue, kList}, {kFairTimeouts, kMembers}, {Latch("r1"), kString}}},
+      {"fair lock unlock one level and by a stranger",
+       {FairLock(1), FairLock(1), FairUnlock(2), FairUnlock(1)},
+       {lock, {Latch("r1"), kString}}},
+      {"fair lock stale waiter dropped",
+       {FairLock(1), FairLock(2), FairLock(3, 100000), ScoreOffset(3, 100000 + kFairWait)},
+       {lock, {kFairQueue, kList}, {kFairTimeouts, kMembers}}},
+      {"fair lock unlock with stale waiters",
+       {SubscribeWaiter(3), FairLock(1), FairLock(2), FairLock(3), FairUnlock(1, 36000),
+        Expect(1, 1)},
+       {lock, {kFairQueue, kList}, {kFairTimeouts, kMembers}}},
+      {"fair lock acquire failed",
+       {FairLock(1), FairLock(2), FairLock(3),
+        Script("fairlock_acquire_failed", {kFairQueue, kFairTimeouts},
+               {Holder(2), std::to_string(kFairWait)}),
+        ScoreOffset(3, kFairWait)},
+       {lock, {kFairQueue, kList}, {kFairTimeouts, kMembers}}},
+      {"fair lock force unlock",
+       {SubscribeWaiter(2), FairLock(1), FairLock(2), FairForceUnlock(), Expect(1, 1),
+        FairForceUnlock()},
+       {lock, {kFairQueue, kList}, {kFairTimeouts, kMembers}}},
+      // RPermitExpirableSemaphore
+      {"permit semaphore set permits twice",
+       {SemSetPermits(2), SemSetPermits(3), SemAvailable()},
+       {{"sem", kString}}},
+      {"permit semaphore acquire until none left",
+       {SemAvailable(), SemSetPermits(2), SemAcquire('a', kNoLease), SemAcquire('b', At(60000)),
+        SemAcquire('c', kNoLease), SemAvailable()},
+       {{"sem", kString}, {kSemTimeouts, kZset}}},
+      {"permit semaphore none left, no lease",
+       {SemSetPermits(1), SemAcquire('a', kNoLease), SemAcquire('b', kNoLease)},
+       {{"sem", kString}, {kSemTimeouts, kZset}}},
+      {"permit semaphore release",
+       {SemSetPermits(1), SemAcquire('a', At(60000)), SemRelease('a'), SemRelease('a'),
+        SemAcquire('b', At(1000)), SemRelease('b', 2000)},
+       {{"sem", kString}, {kSemTimeouts, kZset}}},
+      {"permit semaphore expired permits reclaimed",
+       {SemSetPermits(2), SemAcquire('a', At(1000)), SemAcquire('b', At(2000)),
+        SemAcquire('c', At(60000), 1500), SemAvailable(1500), SemAvailable(5000)},
+       {{"sem", kString}, {kSemTimeouts, kZset}}},
+      {"permit semaphore timeouts follow the counter's ttl",
+       {SemSetPermits(2), Cmd({"PEXPIRE", "sem", "60000"}), SemAcquire('a', At(60000))},
+       {{"sem", kString}, {kSemTimeouts, kZset}}},
   };
   return *all;
 }
@@ -182,7 +312,7 @@ class RedissonDiffTest : public DiffTest {};
 TEST_F(RedissonDiffTest, Scripts) {
   std::vector<DiffCase> cases;
   for (const Replay& r : Replays()) cases.push_back(ToCase(r));
-  ASSERT_GE(cases.size(), 32u);
+  ASSERT_GE(cases.size(), 47u);
   RunTable("redisson", cases);
 }
 
