@@ -1,9 +1,9 @@
-// Redisson's lock scripts, byte for byte as its Java source concatenates them (redisson/redisson
-// master, commit 66863978b, redisson/src/main/java/org/redisson/...), for the differential replay
-// (tests/compat/diff/redisson_diff_test.cc) and the hash-lock benchmark. `needs` lists the
-// commands a script may call that are not hash/string/key commands (PUBLISH comes from Redisson's
-// getPublishCommand() passed in ARGV; INCRBY/DECRBY/DECR from its counters). Data, one script per
-// entry, so clang-format leaves the table alone.
+// Redisson's lock, fair lock and semaphore scripts, byte for byte as its Java source concatenates
+// them (redisson/redisson master, commit 66863978b, redisson/src/main/java/org/redisson/...), for
+// the differential replay (tests/compat/diff/redisson_diff_test.cc) and the hash-lock benchmark.
+// `needs` lists the commands a script may call that are not hash/string/key commands (PUBLISH comes
+// from Redisson's getPublishCommand() passed in ARGV; INCRBY/DECRBY/DECR from its counters). Data,
+// one script per entry, so clang-format leaves the table alone.
 #pragma once
 
 #include <string_view>

@@ -3,7 +3,10 @@
 // the same replies, and the same keyspace afterwards (DBSIZE, each key's type, contents and
 // remaining TTL). Names follow Redisson: a lock "lock" with holders "<uuid>:<threadId>", channel
 // redisson_lock__channel:{lock}, unlock latch redisson_unlock_latch:{lock}:<requestId>, read
-// lock timeouts {rw}:<uuid>:<tid>:rwlock_timeout:<n>.
+// lock timeouts {rw}:<uuid>:<tid>:rwlock_timeout:<n>; RFairLock's queue and timeout keys and a
+// waiter's channel redisson_lock__channel:{lock}:<uuid>:<tid>; RPermitExpirableSemaphore's
+// counter "sem" with its {sem}:timeout zset. Issue 18 asks for the RFairLock and
+// RPermitExpirableSemaphore replays (list queue, zset timeouts, a client clock in ARGV).
 #include <string>
 #include <vector>
 
@@ -145,8 +148,10 @@ struct Replay {
   std::vector<std::pair<std::string, Kind>> keys;  // keys to show afterwards
 };
 
-DiffCase ToCase(const Replay& r) {
-  DiffCase c{r.name, {Cmd({"FLUSHALL"})}};
+// `proto`: HELLO 3 for the RESP3 run (Redisson's protocol option), else nothing.
+DiffCase ToCase(const Replay& r, const std::vector<DiffStep>& proto = {}) {
+  DiffCase c{r.name, proto};
+  c.steps.push_back(Cmd({"FLUSHALL"}));
   c.steps.insert(c.steps.end(), r.steps.begin(), r.steps.end());
   c.steps.push_back(Cmd({"DBSIZE"}));
   for (const auto& [key, kind] : r.keys) {
@@ -314,6 +319,13 @@ TEST_F(RedissonDiffTest, Scripts) {
   for (const Replay& r : Replays()) cases.push_back(ToCase(r));
   ASSERT_GE(cases.size(), 47u);
   RunTable("redisson", cases);
+}
+
+// The same replays on RESP3 connections (nil replies become `_`, HGETALL a map, scores doubles).
+TEST_F(RedissonDiffTest, ScriptsResp3) {
+  std::vector<DiffCase> cases;
+  for (const Replay& r : Replays()) cases.push_back(ToCase(r, {Hello({"HELLO", "3"})}));
+  RunTable("redisson resp3", cases);
 }
 
 // Redisson's connect-time sequence (../shared/LIBRARIES.md section 2, single server, defaults):
