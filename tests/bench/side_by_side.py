@@ -45,8 +45,8 @@ WORKLOADS = {
     # redis-semaphore's Semaphore (sorted set): acquire script + ZREM, limit 10, 50 clients.
     "semaphore": "--mode semaphore --clients 50 --px 30000",
     "semaphore_memory": "--mode semaphore_memory --clients 50 --keys {sem_holders} --px 600000",
-    # Redisson RLock: its tryLock script, and its unlock script with "exists" in place of the
-    # publish command (PUBLISH is another branch's): same script bytes, no subscriber to reach.
+    # Redisson RLock: its tryLock script, and its unlock script with its PUBLISH (to a channel
+    # nobody subscribes to: the cost of the publish itself, not of a delivery).
     "hash_cycle": "--mode cycle --hash yes --clients 50 --keys 1000000 --px 30000",
     "hash_memory": "--mode memory --hash yes --clients 50 --keys {fill_keys} --px 600000",
     "publish": "--mode publish --clients 8 --pipeline 32",

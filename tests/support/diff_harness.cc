@@ -210,14 +210,6 @@ DiffStep Unordered(const std::vector<std::string>& args, int group) {
   return step;
 }
 
-bool DiffTest::SubjectHas(const std::string& command) {
-  if (subject_ == nullptr) return false;
-  RespClient client(subject_->port());
-  if (!password_->empty()) client.Call({"AUTH", *password_});
-  const std::string reply = client.Call({"COMMAND", "INFO", command});
-  return reply.rfind("*1\r\n*", 0) == 0 && reply.rfind("*1\r\n*-1", 0) != 0;
-}
-
 DiffStep MonitorLines(int conn, int replies) {
   DiffStep step = Expect(conn, replies);
   step.compare = Compare::kMonitor;

@@ -120,9 +120,6 @@ class DiffTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { StartServers({}); }
   static void TearDownTestSuite();
-  // True if the subject serves `command` (COMMAND INFO knows it): tables that need commands
-  // another branch adds run only where they exist (and always against a redis subject).
-  static bool SubjectHas(const std::string& command);
   // Starts the reference and the subject with the same extra arguments. A fixture that needs
   // options (e.g. --requirepass) defines its own SetUpTestSuite calling this. `password` is used
   // by the harness's own cleanup connection.

@@ -261,11 +261,11 @@ class Engine {
           }
         } else if (o_.hash) {
           // Redisson's unlock: KEYS lock, channel, unlock latch; ARGV message, lease, holder,
-          // the publish command (here "exists": no PUBLISH yet), latch timeout.
+          // the publish command (to a channel nobody subscribes to), latch timeout.
           AppendCommand(c.out,
                         {"EVALSHA", sha_, "3", c.key, "redisson_lock__channel:{" + c.key + "}",
                          "redisson_unlock_latch:{" + c.key + "}:" + c.token, "0", px_, c.token,
-                         "exists", "13500"});
+                         "publish", "13500"});
         } else {
           AppendCommand(c.out, {"EVALSHA", sha_, "1", c.key, c.token});
         }

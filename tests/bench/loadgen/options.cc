@@ -30,7 +30,7 @@ namespace locknode::loadgen {
       "  semaphore_memory  --keys / 10 semaphores of 10 holders; resident bytes per semaphore\n"
       "--hash yes: locks are Redisson RLocks (cycle, memory): acquire is EVALSHA of its tryLock\n"
       "           script (a one-field hash <uuid>:<client> -> 1 with PX px), release its unlock\n"
-      "           script with ARGV[4] = 'exists' instead of 'publish' (same bytes, no PUBLISH)\n"
+      "           script with ARGV[4] = 'publish', as Redisson sends it (nobody subscribes)\n"
       "  publish    --clients publishers PUBLISH (--pipeline deep) to one channel with one\n"
       "             subscriber reading; ops are messages it received\n"
       "  handoff    --clients waiters loop on BLPOP bench:handoff 0; one pusher RPUSHes one\n"
