@@ -1,5 +1,7 @@
 #include "locknode/base/latency_histogram.h"
 
+#include <cmath>
+
 namespace locknode {
 
 uint64_t LatencyHistogram::TopOf(size_t index) {
@@ -17,7 +19,8 @@ uint64_t LatencyHistogram::ValueAtPercentile(double percentile) const {
   if (percentile > 100) percentile = 100;
   // HdrHistogram (hdr_value_at_percentile): the count to reach is p% of the total rounded to
   // the nearest, at least 1.
-  auto wanted = static_cast<uint64_t>(percentile / 100.0 * static_cast<double>(total_) + 0.5);
+  auto wanted =
+      static_cast<uint64_t>(std::llround(percentile / 100.0 * static_cast<double>(total_)));
   if (wanted == 0) wanted = 1;
   uint64_t seen = 0;
   for (size_t i = 0; i < kBuckets; ++i) {

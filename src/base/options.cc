@@ -355,7 +355,7 @@ std::string RewriteConfigFile(const std::string& path, const Config& config) {
   const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
   const bool closed = std::fclose(out) == 0;
   if (!written || !closed || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
+    std::string why = std::strerror(errno);
     std::remove(tmp.c_str());
     return why;
   }

@@ -195,8 +195,10 @@ void AddMemory(CommandContext& ctx, InfoText& info) {
   info.Line("maxmemory", maxmemory);
   info.Line("maxmemory_human", HumanBytes(maxmemory));
   info.Line("maxmemory_policy", "noeviction");
-  info.Line("allocator_frag_ratio", Fixed(used == 0 ? 0 : static_cast<double>(active) / used, 2));
-  info.Line("mem_fragmentation_ratio", Fixed(used == 0 ? 0 : static_cast<double>(rss) / used, 2));
+  info.Line("allocator_frag_ratio",
+            Fixed(used == 0 ? 0 : static_cast<double>(active) / static_cast<double>(used), 2));
+  info.Line("mem_fragmentation_ratio",
+            Fixed(used == 0 ? 0 : static_cast<double>(rss) / static_cast<double>(used), 2));
   info.Line("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used));
   info.Line("mem_allocator", "libc");
 }

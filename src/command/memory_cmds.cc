@@ -112,7 +112,7 @@ void CmdMemoryStats(CommandContext& ctx, ArgList /*args*/) {
 void CmdMemoryDoctor(CommandContext& ctx, ArgList /*args*/) {
   const MemoryFigures m = ReadMemory(ctx.shard);
   std::string text;
-  if (m.used < 5 * 1024 * 1024) {
+  if (m.used < uint64_t{5} * 1024 * 1024) {
     text =
         "Hi Sam, this instance is empty or is using very little memory, my issues detector can't "
         "be used in these conditions. Please, leave for your mission on Earth and fill it with "
