@@ -195,18 +195,21 @@ class RefusalCapture final : public protocol::DiscardSink {
 // Redis rejectCommand for EXEC itself (wrong arity, -OOM...), inside MULTI or not:
 // execCommandAbort discards the transaction (and the watches) and answers "EXECABORT
 // Transaction discarded because of: <the refusal>".
-[[gnu::noinline]] void AdmitExecOrAbort(Shard& shard, ArgList args, const Caller& caller,
-                                        protocol::ReplySink& reply, ResolvedCommand& found,
-                                        const CommandSpec** cmd) {
+// Returns Admit's row, or nullptr after the EXECABORT reply.
+[[gnu::noinline]] const CommandSpec* AdmitExecOrAbort(Shard& shard, ArgList args,
+                                                      const Caller& caller,
+                                                      protocol::ReplySink& reply,
+                                                      ResolvedCommand& found) {
   RefusalCapture refusal;
-  *cmd = Admit(shard, args, caller, refusal, found);
-  if (*cmd != nullptr) return;
+  const CommandSpec* cmd = Admit(shard, args, caller, refusal, found);
+  if (cmd != nullptr) return cmd;
   shard.transactions().End(caller.client);
   // Redis hands over its error without the "-", and its generic texts carry no "ERR " prefix
   // (addReplyError adds it), while -OOM's does: so "ERR " is dropped and any other code kept.
   std::string_view why = refusal.error;
   if (why.starts_with("ERR ")) why.remove_prefix(4);
   reply.Error("EXECABORT Transaction discarded because of: " + std::string(why));
+  return nullptr;
 }
 
 // Error replies not yet counted go to errorstats under the last one's code (a command that
@@ -235,7 +238,7 @@ void RunCommand(Shard& shard, ArgList args, const Caller& caller, protocol::Repl
   // (Scripts get scriptCall's own texts: EXEC is noscript.)
   if (args[0].size() == 4 && caller.origin != Origin::kScript && EqualsIgnoreCase(args[0], "exec"))
       [[unlikely]] {
-    AdmitExecOrAbort(shard, args, caller, reply, found, &cmd);  // a refusal ends the MULTI
+    cmd = AdmitExecOrAbort(shard, args, caller, reply, found);  // a refusal ends the MULTI
   } else {
     cmd = Admit(shard, args, caller, reply, found);
   }
